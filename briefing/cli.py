@@ -1,0 +1,91 @@
+"""The command line: the one place errors are caught and printed for humans."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefing import __version__, pipeline
+from briefing.errors import BriefingError
+from briefing.pipeline import Project, Report
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Build a themed, subscribable briefing site from pasted articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    parser.add_argument("--root", type=Path, default=Path.cwd(),
+                        help="project folder holding briefing.yaml and themes.yaml (default: .)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="normalize seeds, then render the site")
+    _add_seed_options(build)
+    build.add_argument("--out", type=Path, help="output folder (default: site/)")
+    build.add_argument("--base-url", help="override base_url from briefing.yaml")
+
+    normalize = commands.add_parser("normalize", help="normalize seeds into content only")
+    _add_seed_options(normalize)
+
+    commands.add_parser("serve", help="preview server with live reload (not available yet)")
+    commands.add_parser("check", help="validate a built site (not available yet)")
+    return parser
+
+
+def _add_seed_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--seeds", type=Path, help="raw articles folder (default: seeds/)")
+    command.add_argument("--content", type=Path, help="Markdown content folder (default: content/)")
+    command.add_argument("--force", action="store_true",
+                         help="overwrite hand-edited content files")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "build"
+    started = time.perf_counter()
+    try:
+        project = Project.at(args.root, seeds=getattr(args, "seeds", None),
+                             content=getattr(args, "content", None),
+                             out=getattr(args, "out", None))
+        if command == "build":
+            report = pipeline.build(project, getattr(args, "base_url", None),
+                                    getattr(args, "force", False))
+        elif command == "normalize":
+            report = pipeline.normalize(project, args.force)
+        else:
+            print(f"briefing {command}: not available yet", file=sys.stderr)
+            return 2
+    except BriefingError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except Exception as exc:  # the one place an unexpected failure is turned into a message
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                  file=sys.stderr)
+        return 1
+    _print_report(command, report, time.perf_counter() - started)
+    return 1 if report.failed else 0
+
+
+def _print_report(command: str, report: Report, seconds: float) -> None:
+    for diagnostic in report.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    for step in report.plans:
+        if step.action.writes:
+            print(f"{step.action.value}: {step.path}")
+    written = sum(1 for p in report.plans if p.action.writes)
+    summary = f"normalized {len(report.plans)} seeds ({written} written)"
+    if command == "build":
+        summary += f"; built {report.articles} articles, {report.files_written} files"
+    errors = sum(1 for d in report.diagnostics if d.is_error)
+    if errors:
+        summary += f"; {errors} error{'s' if errors != 1 else ''}"
+    print(f"{summary} in {seconds:.2f}s")

@@ -1,0 +1,221 @@
+"""The content contract: Markdown files with YAML front matter in ``content/``.
+
+``parse_article`` and ``dump_article`` are pure and inverse to each other; the
+checksum written into the front matter is what lets the normalizer tell its own
+output from an editor's hand edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from briefing.errors import ContentError
+from briefing.yamlsafe import YamlProblem, dump_yaml, load_yaml
+
+When = datetime | date
+"""A publication time: an aware datetime when the time is known, else a calendar day."""
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 80
+
+FIELD_ORDER = (
+    "title", "slug", "date", "updated", "dek", "author", "publisher", "themes", "summary",
+    "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
+)
+_STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "summary", "source", "id",
+                  "seed_sha256", "checksum")
+_CHECKSUM_LINE = re.compile(r"^checksum: ([0-9a-f]{16})\n", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: its front matter fields and its Markdown body."""
+
+    title: str
+    slug: str
+    id: str
+    """Stable identity for feeds; never changes once written."""
+    body: str
+    """Markdown, without the front matter."""
+    path: str = ""
+    """The content file, relative to the project root (e.g. 'content/x.md')."""
+    date: When | None = None
+    updated: When | None = None
+    dek: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    themes: tuple[str, ...] = ()
+    summary: str = ""
+    source: str | None = None
+    """The seed it was normalized from, relative to the project root."""
+    title_inferred: bool = False
+    """True when the seed had no headline and the title was derived from its lead."""
+    dropped: tuple[str, ...] = ()
+    """Boilerplate lines the normalizer removed, so an editor can see them."""
+    seed_sha256: str | None = None
+    checksum: str | None = None
+    """Hash of the file as the normalizer wrote it; absent or stale after a hand edit."""
+    line_of: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """1-based line of each front matter key in the file, for error messages."""
+
+
+def as_datetime(value: When, tz: ZoneInfo) -> datetime:
+    """An aware datetime for sorting and feeds; a bare day is midnight in the site's zone."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0, 0), tzinfo=tz)
+
+
+def format_when(value: When) -> str:
+    """ISO 8601: with offset when a time is known, plain YYYY-MM-DD otherwise."""
+    return value.isoformat()
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    """Split a content file into (front matter YAML, body, line where the body starts)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise ContentError("missing front matter: the file must start with a '---' line", path, 1)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index]) + "\n"
+            body = "\n".join(lines[index + 1:])
+            return yaml_text, body, index + 2
+    raise ContentError("front matter is not closed: add a '---' line after it", path, 1)
+
+
+def parse_article(text: str, path: str) -> Article:
+    """Parse and validate one content file; ContentError names the file and line."""
+    yaml_text, body, _ = split_front_matter(text, path)
+    try:
+        meta = load_yaml(yaml_text)
+    except YamlProblem as exc:
+        raise ContentError(f"invalid front matter: {exc.message}", path,
+                           exc.line + 1 if exc.line else None) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values", path, 2)
+    line_of = _key_lines(yaml_text)
+
+    def fail(key: str, reason: str) -> ContentError:
+        return ContentError(f"{key!r} {reason}", path, line_of.get(key))
+
+    unknown = [k for k in meta if k not in FIELD_ORDER]
+    if unknown:
+        raise fail(str(unknown[0]), f"is not a known front matter key (known: "
+                                    f"{', '.join(FIELD_ORDER)})")
+    for key in _STRING_FIELDS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            raise fail(key, f"must be text, got {type(value).__name__} (quote the value)")
+    title = (meta.get("title") or "").strip()
+    if not title:
+        raise fail("title", "is required")
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    slug = meta.get("slug") or stem
+    if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG_LENGTH:
+        raise fail("slug", f"must be lowercase ASCII letters, digits and hyphens, got {slug!r}")
+    themes = meta.get("themes", [])
+    if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+        raise fail("themes", "must be a list of theme slugs, e.g. [compute, governance]")
+    dropped = meta.get("dropped", [])
+    if not isinstance(dropped, list) or not all(isinstance(t, str) for t in dropped):
+        raise fail("dropped", "must be a list of text lines")
+    inferred = meta.get("title_inferred", False)
+    if not isinstance(inferred, bool):
+        raise fail("title_inferred", "must be true or false")
+    return Article(
+        title=title,
+        slug=slug,
+        id=meta.get("id") or f"urn:briefing:{slug}",
+        body=body.strip("\n") + "\n",
+        path=path,
+        date=_parse_when(meta.get("date"), fail, "date"),
+        updated=_parse_when(meta.get("updated"), fail, "updated"),
+        dek=meta.get("dek"),
+        author=meta.get("author"),
+        publisher=meta.get("publisher"),
+        themes=tuple(dict.fromkeys(themes)),
+        summary=meta.get("summary") or "",
+        source=meta.get("source"),
+        title_inferred=inferred,
+        dropped=tuple(dropped),
+        seed_sha256=meta.get("seed_sha256"),
+        checksum=meta.get("checksum"),
+        line_of=line_of,
+    )
+
+
+def _key_lines(yaml_text: str) -> dict[str, int]:
+    """Line of each top-level key in the file (front matter starts on line 2)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(yaml_text.split("\n"), start=2):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def _parse_when(value: Any, fail: Any, key: str) -> When | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        parsed: When = value
+    elif isinstance(value, date):
+        return value
+    elif isinstance(value, str):
+        try:
+            parsed = (date.fromisoformat(value) if len(value.strip()) == 10
+                      else datetime.fromisoformat(value.strip()))
+        except ValueError:
+            raise fail(key, f"is not an ISO 8601 date: {value!r}") from None
+        if not isinstance(parsed, datetime):
+            return parsed
+    else:
+        raise fail(key, f"must be a date such as 2026-03-25, got {type(value).__name__}")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise fail(key, "has a time but no time zone (add an offset such as -04:00)")
+    return parsed
+
+
+def dump_article(article: Article) -> str:
+    """Serialize an article as the normalizer writes it, checksum included."""
+    meta: dict[str, Any] = {
+        "title": article.title,
+        "slug": article.slug,
+        "date": format_when(article.date) if article.date else None,
+        "updated": format_when(article.updated) if article.updated else None,
+        "dek": article.dek,
+        "author": article.author,
+        "publisher": article.publisher,
+        "themes": list(article.themes),
+        "summary": article.summary or None,
+        "source": article.source,
+        "id": article.id,
+        "title_inferred": True if article.title_inferred else None,
+        "dropped": list(article.dropped) or None,
+        "seed_sha256": article.seed_sha256,
+    }
+    front = dump_yaml({k: v for k, v in meta.items() if v is not None})
+    body = article.body.strip("\n")
+    digest = _digest(f"---\n{front}---\n\n{body}\n")
+    return f"---\n{front}checksum: {digest}\n---\n\n{body}\n"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def is_pristine(text: str) -> bool:
+    """True when a content file is exactly as the normalizer wrote it (no hand edits)."""
+    match = _CHECKSUM_LINE.search(text)
+    if not match:
+        return False
+    return _digest(text[: match.start()] + text[match.end():]) == match.group(1)

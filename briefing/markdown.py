@@ -1,0 +1,29 @@
+"""Markdown to safe HTML: raw HTML off, unsafe link schemes refused, paragraph anchors."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+
+def _paragraph_anchors(state: StateCore) -> None:
+    """Give each top-level paragraph a stable id (p-1, p-2, ...) so points can cite it."""
+    number = 0
+    for token in state.tokens:
+        if token.type == "paragraph_open" and token.level == 0:
+            number += 1
+            token.attrSet("id", f"p-{number}")
+
+
+def _make_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    parser.core.ruler.push("paragraph_anchors", _paragraph_anchors)
+    return parser
+
+
+_PARSER = _make_parser()
+
+
+def to_html(markdown: str) -> str:
+    """Render article Markdown; the parser escapes all raw HTML from the text."""
+    return _PARSER.render(markdown)

@@ -1,0 +1,196 @@
+"""The build, start to finish: this module reads as the table of contents of a build.
+
+    seeds/ --normalize--> content/ --load--> articles --classify--> site
+           --render--> pages + feeds --publish--> site/
+
+Every per-file problem becomes a Diagnostic and that file is left out; the rest of
+the site still builds. Only a broken config or template stops a build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from briefing import feeds, render
+from briefing.classify import assigned_themes, classify
+from briefing.config import SiteConfig, Theme, load_site_config, load_themes
+from briefing.content import Article, parse_article
+from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.normalize import normalize_text
+from briefing.seeds import read_seed, relative_source, seed_paths
+from briefing.site import Site, newest_first
+from briefing.sync import Action, Existing, Plan, draft_article, plan
+from briefing.write import contained, publish, write_text_file
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Where a project's inputs and outputs live."""
+
+    root: Path
+    seeds: Path
+    content: Path
+    templates: Path
+    out: Path
+
+    @classmethod
+    def at(cls, root: Path, seeds: Path | None = None, content: Path | None = None,
+           out: Path | None = None, templates: Path | None = None) -> Project:
+        root = root.resolve()
+        return cls(root, seeds or root / "seeds", content or root / "content",
+                   templates or root / "templates", out or root / "site")
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "briefing.yaml"
+
+    @property
+    def themes_file(self) -> Path:
+        return self.root / "themes.yaml"
+
+    def name(self, path: Path) -> str:
+        return relative_source(path, self.root)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a command did, for the CLI to print."""
+
+    diagnostics: tuple[Diagnostic, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    articles: int = 0
+    files_written: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+
+@dataclass(slots=True)
+class _Collector:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, *items: Diagnostic) -> None:
+        self.diagnostics.extend(items)
+
+
+def load_settings(project: Project,
+                  base_url: str | None = None) -> tuple[SiteConfig, tuple[Theme, ...]]:
+    config = load_site_config(project.config_file, project.name(project.config_file))
+    themes = load_themes(project.themes_file, project.name(project.themes_file))
+    return config.with_base_url(base_url), themes
+
+
+def normalize(project: Project, force: bool = False) -> Report:
+    """seeds/ -> content/: normalize every seed, keeping hand edits unless forced."""
+    config, themes = load_settings(project)
+    log = _Collector()
+    plans = normalize_seeds(project, config, themes, force, log)
+    return Report(tuple(log.diagnostics), tuple(plans))
+
+
+def build(project: Project, base_url: str | None = None, force: bool = False) -> Report:
+    """The whole build: normalize, load content, classify, render pages and feeds, publish."""
+    config, themes = load_settings(project, base_url)
+    log = _Collector()
+    plans = normalize_seeds(project, config, themes, force, log)
+    articles = load_articles(project, themes, log)
+    site = assemble(config, themes, articles)
+    outputs = [*render.render_pages(site, project.templates), feeds.render_rss(site)]
+    written = publish(project.out, outputs)
+    return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
+
+
+def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
+                    force: bool, log: _Collector) -> list[Plan]:
+    existing = _existing_content(project)
+    taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
+    plans = []
+    for path in seed_paths(project.seeds):
+        try:
+            seed, notes = read_seed(path, project.root)
+            log.add(*notes)
+            normalized = normalize_text(seed.text, config.tz)
+        except BriefingError as exc:
+            log.add(exc.diagnostic)
+            continue
+        scores = classify(themes, normalized.title, f"{normalized.dek or ''}\n{normalized.body}")
+        article = draft_article(seed, normalized, assigned_themes(scores),
+                                existing.get(seed.source), taken, project.name(project.content))
+        step = plan(article, existing.get(seed.source), force)
+        _apply(project, step, log)
+        plans.append(step)
+    return plans
+
+
+def _existing_content(project: Project) -> dict[str, Existing]:
+    """Content files on disk, keyed by the seed they came from."""
+    found: dict[str, Existing] = {}
+    for path in sorted(project.content.glob("*.md")):
+        name = project.name(path)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            article: Article | None = parse_article(text, name)
+        except BriefingError:
+            article = None
+        source = article.source if article else _source_line(text)
+        if source:
+            found.setdefault(source, Existing(name, text, article))
+    return found
+
+
+def _source_line(text: str) -> str | None:
+    for line in text.split("\n")[1:40]:
+        if line.startswith("source:"):
+            return line.split(":", 1)[1].strip().strip("'\"") or None
+    return None
+
+
+def _apply(project: Project, step: Plan, log: _Collector) -> None:
+    if step.action.writes:
+        target = contained(project.root, step.path)
+        write_text_file(target, step.text)
+    if step.action is Action.STALE:
+        log.add(Diagnostic(f"hand-edited, and its seed {step.article.source} has changed since: "
+                           "merge by hand, or run normalize --force to overwrite",
+                           step.path, severity=Severity.WARNING))
+    elif step.action is Action.KEEP_EDITS:
+        log.add(Diagnostic("hand-edited; left as is (normalize --force overwrites)",
+                           step.path, severity=Severity.NOTE))
+
+
+def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) -> list[Article]:
+    """Parse every content file; a bad one is reported and left out, the rest load."""
+    known = {t.slug for t in themes}
+    articles: dict[str, Article] = {}
+    for path in sorted(project.content.glob("*.md")):
+        name = project.name(path)
+        try:
+            article = parse_article(path.read_text(encoding="utf-8"), name)
+        except UnicodeDecodeError:
+            log.add(Diagnostic("not UTF-8 text", name))
+            continue
+        except BriefingError as exc:
+            log.add(exc.diagnostic)
+            continue
+        if article.slug in articles:
+            log.add(Diagnostic(f"slug {article.slug!r} is already used by "
+                               f"{articles[article.slug].path}", name, article.line_of.get("slug")))
+            continue
+        unknown = [t for t in article.themes if t not in known]
+        if unknown:
+            log.add(Diagnostic(f"unknown theme {unknown[0]!r} (themes.yaml defines "
+                               f"{', '.join(sorted(known))})", name,
+                               article.line_of.get("themes"), Severity.WARNING))
+            article = replace(article, themes=tuple(t for t in article.themes if t in known))
+        articles[article.slug] = article
+    return list(articles.values())
+
+
+def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article]) -> Site:
+    """Score every article against every theme and order the site newest first."""
+    scores = {a.slug: classify(themes, a.title, f"{a.dek or ''}\n{a.body}") for a in articles}
+    with_themes = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
+                   for a in articles]
+    return Site(config, themes, newest_first(with_themes, config), scores)

@@ -1,0 +1,49 @@
+"""The assembled site: articles in order, their themes and scores (plain data, pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from briefing.classify import ThemeScore
+from briefing.config import SiteConfig, Theme
+from briefing.content import Article, as_datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderers need, and nothing they have to compute twice."""
+
+    config: SiteConfig
+    themes: tuple[Theme, ...]
+    articles: tuple[Article, ...]
+    """Newest first; undated articles last, by slug."""
+    scores: Mapping[str, tuple[ThemeScore, ...]]
+    """Every theme's score for each article, by article slug."""
+
+    def articles_in(self, theme: str) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if theme in a.themes)
+
+    def theme(self, slug: str) -> Theme:
+        return next(t for t in self.themes if t.slug == slug)
+
+    def score(self, article: Article, theme: str) -> ThemeScore | None:
+        return next((s for s in self.scores.get(article.slug, ()) if s.theme == theme), None)
+
+    def newest(self) -> datetime | None:
+        dated = [self.sort_time(a) for a in self.articles if a.date]
+        return max(dated, default=None)
+
+    def sort_time(self, article: Article) -> datetime:
+        return as_datetime(article.updated or article.date, self.config.tz)  # type: ignore[arg-type]
+
+
+def newest_first(articles: list[Article], config: SiteConfig) -> tuple[Article, ...]:
+    """Dated articles newest first, then undated ones; ties broken by slug for stability."""
+    def key(article: Article) -> tuple[int, float, str]:
+        if article.date is None:
+            return (1, 0.0, article.slug)
+        return (0, -as_datetime(article.date, config.tz).timestamp(), article.slug)
+
+    return tuple(sorted(articles, key=key))

@@ -1,0 +1,72 @@
+"""Safe YAML loading that also rejects duplicate keys, with errors that carry a line number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+_MAX_ALIASES = 20
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML keeps the last) and alias bombs."""
+
+    aliases_seen = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > _MAX_ALIASES:
+                raise yaml.composer.ComposerError(
+                    None, None, "too many YAML aliases", self.peek_event().start_mark
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (list, dict)):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class YamlProblem(Exception):
+    """YAML that cannot be loaded; ``line`` is 1-based within the YAML text, when known."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load_yaml(text: str) -> Any:
+    """Load one YAML document safely; raise YamlProblem with a line number on any failure."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        return _raise(reason, mark.line + 1 if mark else None)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        # PyYAML raises plain ValueError for impossible dates such as 2026-02-30.
+        return _raise(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None)
+
+
+def _raise(message: str, line: int | None) -> Any:
+    raise YamlProblem(message, line)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """Dump a mapping in the given key order, as block YAML, Unicode kept readable."""
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000
+    )

@@ -1,0 +1,161 @@
+"""End to end: the real seeds built into a temporary project, as the CLI runs it."""
+
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from briefing import pipeline
+from briefing.cli import main
+from briefing.content import format_when, parse_article
+from tests.conftest import BOILERPLATE, ROOT, make_project
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(project):
+    report = pipeline.build(project)
+    assert not report.failed, report.diagnostics
+    return project
+
+
+def test_build_gives_five_articles_four_themes_and_the_front_page(built):
+    site = built.out
+    assert len(list((site / "articles").glob("*/index.html"))) == 5
+    assert sorted(p.name for p in (site / "themes").iterdir()) == [
+        "compute", "enterprise-pivot", "governance", "spud"]
+    assert (site / "index.html").exists() and (site / "assets/style.css").exists()
+    assert len(list(built.content.glob("*.md"))) == 5
+
+
+def test_each_seed_gets_its_expected_title_date_and_themes(built, expected_seeds):
+    articles = {a.source: a for a in (parse_article(p.read_text(encoding="utf-8"), p.name)
+                                      for p in built.content.glob("*.md"))}
+    assert set(articles) == set(expected_seeds)
+    for source, want in expected_seeds.items():
+        article = articles[source]
+        assert article.title == want["title"]
+        assert article.slug == want["slug"]
+        assert (format_when(article.date) if article.date else None) == want["date"]
+        assert list(article.themes) == want["themes"]
+        assert article.id.startswith("urn:uuid:")
+        page = (built.out / "articles" / article.slug / "index.html").read_text(encoding="utf-8")
+        assert any(f"themes/{t}/" in page for t in want["themes"])
+
+
+def test_no_boilerplate_line_is_left_in_any_body_or_page(built):
+    for path in built.content.glob("*.md"):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        for phrase in BOILERPLATE:
+            assert phrase not in body, (path.name, phrase)
+    for path in (built.out / "articles").rglob("index.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "Share this article" not in html and "Sign Up to Access" not in html
+
+
+def test_feed_has_five_items_newest_first_with_valid_dates(built):
+    parsed = feedparser.parse((built.out / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    entries = parsed.entries
+    assert len(entries) == 5
+    dated = [e for e in entries if "published_parsed" in e]
+    assert [e.title for e in dated] == [
+        "OpenAI Completes Flagship Spud Model and Scraps Sora to Accelerate the Global Economy",
+        "OpenAI kills Sora to feed 'Spud,' its next major model"]
+    assert entries[:2] == dated  # undated ones come after
+    times = [datetime(*e.published_parsed[:6]) for e in dated]
+    assert times == sorted(times, reverse=True)
+    assert all(e.link.startswith("https://example.org/briefing/articles/") for e in entries)
+    assert len({e.id for e in entries}) == 5
+
+
+def test_building_twice_gives_byte_identical_site_and_content(project):
+    pipeline.build(project)
+    first = tree_digest(project.out), tree_digest(project.content)
+    pipeline.build(project)
+    assert (tree_digest(project.out), tree_digest(project.content)) == first
+
+
+def test_committed_content_is_what_the_seeds_normalize_to(tmp_path):
+    project = make_project(tmp_path)
+    pipeline.normalize(project)
+    assert tree_digest(project.content) == tree_digest(ROOT / "content")
+
+
+def test_a_bad_seed_is_reported_and_everything_else_builds(project):
+    (project.seeds / "zz_binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (project.seeds / "zz_empty.txt").write_text("  \n\u200b\n", encoding="utf-8")
+    report = pipeline.build(project)
+    assert report.failed
+    assert [d.path for d in report.diagnostics if d.is_error] == [
+        "seeds/zz_binary.txt", "seeds/zz_empty.txt"]
+    assert len(list((project.out / "articles").iterdir())) == 5
+
+
+def test_a_broken_content_file_is_reported_with_its_line_and_left_out(project):
+    pipeline.build(project)
+    victim = next(project.content.glob("openai-just-killed*.md"))
+    victim.write_text(victim.read_text(encoding="utf-8").replace("themes:", "themes: x\nbad:", 1),
+                      encoding="utf-8")
+    report = pipeline.build(project)
+    errors = [d for d in report.diagnostics if d.is_error]
+    assert len(errors) == 1 and errors[0].path == f"content/{victim.name}" and errors[0].line
+    assert len(list((project.out / "articles").iterdir())) == 4
+    assert victim.read_text(encoding="utf-8").count("bad:") == 1  # the editor's file is untouched
+
+
+def test_hand_edits_survive_normalize_and_force_overwrites(project):
+    pipeline.normalize(project)
+    path = next(project.content.glob("openai-just-killed*.md"))
+    edited = path.read_text(encoding="utf-8").replace("OpenAI has announced", "EDITED: OpenAI has")
+    path.write_text(edited, encoding="utf-8")
+    report = pipeline.normalize(project)
+    assert path.read_text(encoding="utf-8") == edited
+    assert any("hand-edited" in d.message for d in report.diagnostics)
+    pipeline.normalize(project, force=True)
+    assert "EDITED" not in path.read_text(encoding="utf-8")
+
+
+def test_a_changed_seed_behind_a_hand_edit_is_reported_stale(project):
+    pipeline.normalize(project)
+    path = next(project.content.glob("openai-just-killed*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nMy note.\n", encoding="utf-8")
+    seed = project.seeds / "002_7c52015d21591a0e.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    report = pipeline.normalize(project)
+    stale = [d for d in report.diagnostics if "changed since" in d.message]
+    assert stale and stale[0].path == f"content/{path.name}"
+    assert path.read_text(encoding="utf-8").endswith("My note.\n")
+
+
+def test_cli_exit_status_and_one_line_errors(project, capsys):
+    assert main(["--root", str(project.root), "build"]) == 0
+    (project.root / "briefing.yaml").write_text("titel: x\n", encoding="utf-8")
+    assert main(["--root", str(project.root), "build"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["briefing.yaml: error: unknown key 'titel' (known: base_url, description, "
+                   "feed_size, language, timezone, title)"]
+    assert "Traceback" not in "\n".join(err)
+
+
+def test_build_py_runs_the_whole_pipeline_with_options(tmp_path):
+    project = make_project(tmp_path / "p")
+    out = tmp_path / "elsewhere"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--root", str(project.root), "build",
+         "--out", str(out), "--base-url", "http://127.0.0.1:8000/sub/"],
+        capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "built 5 articles" in result.stdout
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert feed.entries[0].link.startswith("http://127.0.0.1:8000/sub/articles/")

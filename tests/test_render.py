@@ -1,0 +1,100 @@
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
+from html.parser import HTMLParser
+
+from briefing.config import SiteConfig, load_themes
+from briefing.content import Article
+from briefing.markdown import to_html
+from briefing.pipeline import assemble
+from briefing.render import human_date, render_pages
+from tests.conftest import ROOT
+
+THEMES = load_themes(ROOT / "themes.yaml")
+HOSTILE = Article(
+    title='<script>alert("t")</script> & "Quotes"', slug="hostile", id="urn:x",
+    body="Text <img src=x onerror=alert(1)> and [link](javascript:alert(1)).\n\nSecond.\n",
+    path="content/hostile.md", dek="<b>dek</b>", author="A & B", themes=("compute",),
+    summary="<i>sum</i>",
+)
+
+
+def pages(*articles: Article) -> dict[str, str]:
+    site = assemble(SiteConfig(), THEMES, list(articles))
+    return {p.path: p.data.decode() for p in render_pages(site, ROOT / "templates")}
+
+
+def test_every_page_exists_for_articles_and_themes():
+    out = pages(HOSTILE)
+    assert {"index.html", "articles/hostile/index.html", "assets/style.css"} <= set(out)
+    assert {f"themes/{t.slug}/index.html" for t in THEMES} <= set(out)
+
+
+def test_text_from_articles_is_escaped_exactly_once_everywhere():
+    for path, html in pages(HOSTILE).items():
+        if not path.endswith(".html"):
+            continue
+        assert "<script" not in html
+        assert "<img" not in html
+        assert 'href="javascript:' not in html
+        assert "&amp;amp;" not in html and "&amp;lt;" not in html
+    article = pages(HOSTILE)["articles/hostile/index.html"]
+    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; &amp; &#34;Quotes&#34;" in article
+    assert "&lt;img src=x onerror=alert(1)&gt;" in article
+
+
+class _Checker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, dict] = {}
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.setdefault(tag, dict(attrs))
+        if tag == "link":
+            self.tags.setdefault(f"link:{dict(attrs).get('rel')}", dict(attrs))
+        if tag == "meta":
+            self.tags.setdefault(f"meta:{dict(attrs).get('name')}", dict(attrs))
+
+
+def test_pages_have_the_head_a_phone_and_a_feed_reader_need():
+    for path, html in pages(HOSTILE).items():
+        if not path.endswith(".html"):
+            continue
+        assert html.startswith("<!doctype html>")
+        checker = _Checker()
+        checker.feed(html)
+        assert checker.tags["html"]["lang"] == "en"
+        assert "width=device-width" in checker.tags["meta:viewport"]["content"]
+        assert "title" in checker.tags
+        assert checker.tags["link:alternate"]["type"] == "application/rss+xml"
+
+
+def test_links_are_relative_so_the_site_works_under_any_base_path():
+    article = pages(HOSTILE)["articles/hostile/index.html"]
+    assert 'href="../../assets/style.css"' in article
+    assert 'href="../../themes/compute/"' in article
+
+
+def test_theme_pages_list_their_articles_newest_first():
+    older = replace(HOSTILE, slug="older", title="Older", date=date(2026, 3, 1))
+    newer = replace(HOSTILE, slug="newer", title="Newer",
+                    date=datetime(2026, 3, 2, 9, tzinfo=UTC))
+    undated = replace(HOSTILE, slug="undated", title="Undated")
+    html = pages(undated, older, newer)["themes/compute/index.html"]
+    assert html.index("Newer") < html.index("Older") < html.index("Undated")
+
+
+def test_article_page_explains_its_themes():
+    html = pages(HOSTILE)["articles/hostile/index.html"]
+    assert "Why these themes" in html
+
+
+def test_paragraphs_get_stable_anchors():
+    html = to_html("One.\n\n## Head\n\nTwo.\n\n- item\n")
+    assert '<p id="p-1">One.</p>' in html and '<p id="p-2">Two.</p>' in html
+
+
+def test_human_dates_do_not_depend_on_locale():
+    assert human_date(date(2026, 3, 25)) == "March 25, 2026"
+    eastern = timezone(timedelta(hours=-4))
+    evening = datetime(2026, 3, 24, 19, tzinfo=eastern)
+    assert human_date(evening) == "March 24, 2026, 7:00 PM UTC-04:00"
