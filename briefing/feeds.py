@@ -181,8 +181,7 @@ def _generator(channel: Channel, fmt: FeedFormat) -> FeedGenerator:
     # feedgen makes the RSS <link> the last link added: self first, alternate last.
     feed.link(href=channel.url(fmt), rel="self", type=fmt.media_type)
     feed.link(href=channel.home_url, rel="alternate", type="text/html")
-    feed.updated(channel.updated)
-    feed.lastBuildDate(channel.updated)
+    feed.updated(channel.updated)  # also RSS lastBuildDate; feedgen's default is now()
     for item in channel.items:
         _add_entry(feed, channel, item)
     return feed

@@ -12,6 +12,7 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ from lxml import etree
 
 from briefing import pipeline
 from briefing.config import SiteConfig, load_themes
-from briefing.content import Article
+from briefing.content import Article, as_datetime, parse_article
 from briefing.errors import BriefingError
 from briefing.feedlinks import FORMATS
 from briefing.feeds import absolute_links, render_feeds
@@ -42,6 +43,12 @@ SCHEMA = json.loads((FIXTURES / "jsonfeed-1.1.schema.json").read_text(encoding="
 BASE = Article(title="Base", slug="base", id="urn:uuid:base", body="Body with [a link](../x/).\n",
                themes=("compute",), summary="Sum.")
 EST = timezone(timedelta(hours=-5))
+
+
+@pytest.fixture(autouse=True)
+def _no_source_date_epoch(monkeypatch):
+    """Feed dates come from content unless a test sets SOURCE_DATE_EPOCH itself."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
 def article(slug: str, **fields) -> Article:
@@ -146,8 +153,7 @@ def test_an_edit_with_updated_changes_the_updated_date_not_the_identity():
     assert b"<lastBuildDate>Thu, 26 Mar 2026 08:30:00 +0000</lastBuildDate>" in after["feed.xml"]
 
 
-def test_feed_dates_come_from_each_feeds_newest_item(monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+def test_feed_dates_come_from_each_feeds_newest_item():
     compute = article("c", date=datetime(2026, 3, 24, 19, tzinfo=UTC))
     spud = article("s", date=date(2026, 3, 25), themes=("spud",))
     files = feeds_of(compute, spud)
@@ -175,8 +181,7 @@ def test_source_date_epoch_sets_every_feeds_date(monkeypatch):
         feeds_of(BASE)
 
 
-def test_undated_items_get_the_sites_content_date_in_atom_and_no_date_elsewhere(monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+def test_undated_items_get_the_sites_content_date_in_atom_and_no_date_elsewhere():
     dated = article("dated", date=datetime(2026, 3, 24, 19, tzinfo=UTC), themes=("spud",))
     files = feeds_of(dated, article("undated"))
     # The compute feed holds only the undated item; its stand-in date is the site's.
@@ -335,9 +340,11 @@ def test_pages_link_their_feeds_and_theme_pages_their_own_first():
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("seeds"))
-    report = pipeline.build(project)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        report = pipeline.build(project)
     assert not report.failed, report.diagnostics
-    return project.out
+    return project
 
 
 def _feed_files(out) -> dict[str, bytes]:
@@ -346,27 +353,29 @@ def _feed_files(out) -> dict[str, bytes]:
 
 
 def test_seed_feeds_are_written_for_the_site_and_each_theme(seed_site):
-    files = _feed_files(seed_site)
+    files = _feed_files(seed_site.out)
     assert len(files) == 3 * (1 + len(THEMES))
     assert len(seen(files)["atom"]) == 5
 
 
-def _check_rss(data: bytes) -> None:
+def _check_rss(data: bytes) -> list[datetime]:
+    """Spec-required RSS elements are there; returns every date the feed states."""
     root = etree.fromstring(data)
     assert root.tag == "rss" and root.get("version") == "2.0"
     channel = root.find("channel")
     for required in ("title", "link", "description"):
         assert channel.findtext(required), required
-    assert RFC822.match(channel.findtext("lastBuildDate"))
     for item in channel.iter("item"):
         assert item.findtext("title") or item.findtext("description")
         assert item.find("guid").get("isPermaLink") == "false"
         assert item.findtext("link").startswith("https://")
-        for stamp in item.iter("pubDate"):
-            assert RFC822.match(stamp.text), stamp.text
+    stamps = [channel.findtext("lastBuildDate"), *(e.text for e in channel.iter("pubDate"))]
+    assert all(RFC822.match(s) for s in stamps), stamps
+    return [parsedate_to_datetime(s) for s in stamps]
 
 
-def _check_atom(data: bytes) -> None:
+def _check_atom(data: bytes) -> list[datetime]:
+    """Spec-required Atom elements are there; returns every date the feed states."""
     feed = etree.fromstring(data)
     assert feed.tag == f"{A}feed"
     for required in ("id", "title", "updated"):
@@ -383,6 +392,7 @@ def _check_atom(data: bytes) -> None:
         assert entry.find(f"{A}content").get("type") == "html"
         stamps += [e.text for e in entry if e.tag in (f"{A}updated", f"{A}published")]
     assert all(RFC3339.match(s) for s in stamps), stamps
+    return [datetime.fromisoformat(s) for s in stamps]
 
 
 def _json_validator() -> jsonschema.Draft202012Validator:
@@ -405,19 +415,29 @@ def test_the_json_feed_schema_really_checks_dates_and_required_members():
         assert not validator.is_valid(bad), bad
 
 
+def _content_dates(project) -> set[datetime]:
+    config = SiteConfig(timezone="America/New_York")
+    articles = [parse_article(p.read_text(encoding="utf-8"), p.name)
+                for p in project.content.glob("*.md")]
+    return {as_datetime(d, config.tz) for a in articles for d in (a.date, a.updated) if d}
+
+
 def test_every_seed_feed_is_valid_for_strict_parsers_readers_and_the_specs(seed_site):
     validator = _json_validator()
-    for path, data in _feed_files(seed_site).items():
+    stated: list[datetime] = []
+    for path, data in _feed_files(seed_site.out).items():
         if path.endswith(".json"):
             document = json.loads(data)
             errors = [e.message for e in validator.iter_errors(document)]
             assert errors == [], (path, errors)
             continue
         ET.fromstring(data)
-        (_check_rss if path.endswith("feed.xml") else _check_atom)(data)
+        stated += (_check_rss if path.endswith("feed.xml") else _check_atom)(data)
         parsed = feedparser.parse(data)
         assert not parsed.bozo, (path, parsed.get("bozo_exception"))
         assert parsed.version == ("rss20" if path.endswith("feed.xml") else "atom10"), path
+    # Every date a feed states is a date from the content: none comes from the clock.
+    assert stated and set(stated) <= _content_dates(seed_site)
 
 
 def _build_in(tmp, env: dict[str, str]) -> dict[str, bytes]:
