@@ -24,8 +24,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
 
 FIELD_ORDER = (
-    "title", "slug", "date", "updated", "dek", "author", "publisher", "themes", "summary",
-    "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
+    "title", "slug", "date", "updated", "dek", "author", "publisher", "themes", "tags",
+    "summary", "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
 )
 _STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "summary", "source", "id",
                   "seed_sha256", "checksum")
@@ -50,6 +50,8 @@ class Article:
     author: str | None = None
     publisher: str | None = None
     themes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    """Free-form labels an editor or an imported archive gives the article; kept, not themed."""
     summary: str = ""
     source: str | None = None
     """The seed it was normalized from, relative to the project root."""
@@ -125,6 +127,9 @@ def parse_article(text: str, path: str) -> Article:
     themes = meta.get("themes", [])
     if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
         raise fail("themes", "must be a list of theme slugs, e.g. [compute, governance]")
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise fail("tags", "must be a list of text labels, e.g. [pricing, regulation]")
     dropped = meta.get("dropped", [])
     if not isinstance(dropped, list) or not all(isinstance(t, str) for t in dropped):
         raise fail("dropped", "must be a list of text lines")
@@ -143,6 +148,7 @@ def parse_article(text: str, path: str) -> Article:
         author=meta.get("author"),
         publisher=meta.get("publisher"),
         themes=tuple(dict.fromkeys(themes)),
+        tags=tuple(dict.fromkeys(tags)),
         summary=meta.get("summary") or "",
         source=meta.get("source"),
         title_inferred=inferred,
@@ -196,6 +202,7 @@ def dump_article(article: Article) -> str:
         "author": article.author,
         "publisher": article.publisher,
         "themes": list(article.themes),
+        "tags": list(article.tags) or None,
         "summary": article.summary or None,
         "source": article.source,
         "id": article.id,
