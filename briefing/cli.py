@@ -12,6 +12,7 @@ from pathlib import Path
 from briefing import __version__, pipeline
 from briefing.errors import BriefingError
 from briefing.pipeline import Project, Report
+from briefing.progress import TerminalMeter
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,8 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              content=getattr(args, "content", None),
                              out=getattr(args, "out", None))
         if command == "build":
-            report = pipeline.build(project, getattr(args, "base_url", None),
-                                    getattr(args, "force", False))
+            with TerminalMeter() as meter:
+                report = pipeline.build(project, getattr(args, "base_url", None),
+                                        getattr(args, "force", False), meter)
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
         else:
@@ -84,7 +86,8 @@ def _print_report(command: str, report: Report, seconds: float) -> None:
     written = sum(1 for p in report.plans if p.action.writes)
     summary = f"normalized {len(report.plans)} seeds ({written} written)"
     if command == "build":
-        summary += f"; built {report.articles} articles, {report.files_written} files"
+        summary += (f"; built {report.articles} articles: {report.pages} pages, "
+                    f"{report.feeds} feeds ({report.files_written} files written)")
     errors = sum(1 for d in report.diagnostics if d.is_error)
     if errors:
         summary += f"; {errors} error{'s' if errors != 1 else ''}"

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+
+
+class Memo(Protocol):
+    """Somewhere to keep rendered HTML by Markdown source (the build cache provides one)."""
+
+    def get(self, text: str) -> str | None: ...
+
+    def put(self, text: str, value: str) -> None: ...
 
 
 def _paragraph_anchors(state: StateCore) -> None:
@@ -22,8 +32,21 @@ def _make_parser() -> MarkdownIt:
 
 
 _PARSER = _make_parser()
+_memo: Memo | None = None
+
+
+def use_memo(memo: Memo | None) -> None:
+    """Keep renders in ``memo`` (rendering is pure, so a stored result is the result)."""
+    global _memo
+    _memo = memo
 
 
 def to_html(markdown: str) -> str:
     """Render article Markdown; the parser escapes all raw HTML from the text."""
-    return _PARSER.render(markdown)
+    if _memo is None:
+        return _PARSER.render(markdown)
+    html = _memo.get(markdown)
+    if html is None:
+        html = _PARSER.render(markdown)
+        _memo.put(markdown, html)
+    return html

@@ -9,19 +9,24 @@ the site still builds. Only a broken config or template stops a build.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefing import articles as per_article
 from briefing import feeds, render
-from briefing.classify import assigned_themes, classify
+from briefing.cache import BuildCache
+from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
 from briefing.errors import BriefingError, Diagnostic, Severity
 from briefing.normalize import normalize_text
+from briefing.progress import Meter
+from briefing.publish import Publisher
 from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
-from briefing.write import contained, publish, write_text_file
+from briefing.write import contained, write_text_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,9 @@ class Report:
     plans: tuple[Plan, ...] = ()
     articles: int = 0
     files_written: int = 0
+    """Files written to (or removed from) the site; unchanged files are left alone."""
+    pages: int = 0
+    feeds: int = 0
 
     @property
     def failed(self) -> bool:
@@ -90,24 +98,45 @@ def normalize(project: Project, force: bool = False) -> Report:
     return Report(tuple(log.diagnostics), tuple(plans))
 
 
-def build(project: Project, base_url: str | None = None, force: bool = False) -> Report:
-    """The whole build: normalize, load content, classify, render pages and feeds, publish."""
+def build(project: Project, base_url: str | None = None, force: bool = False,
+          meter: Meter | None = None) -> Report:
+    """The whole build: normalize, load content, classify, render pages and feeds, publish.
+
+    Per-article work is cached in .cache/ and spread over the cores; pages drawn from
+    many articles and the feeds are made afresh every time from the per-article results.
+    """
     config, themes = load_settings(project, base_url)
     log = _Collector()
     plans = normalize_seeds(project, config, themes, force, log)
-    articles = load_articles(project, themes, log)
-    site = assemble(config, themes, articles)
-    outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
-    written = publish(project.out, outputs)
-    return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
+    cache = BuildCache(project.root)
+    inputs = per_article.Inputs.of(config, themes, project.templates, cache)
+    per_article.start_worker(inputs)
+    publisher = Publisher(project.out, cache)
+    try:
+        articles, scores = load_articles(project, inputs, cache, publisher, log, meter)
+        site = finish_site(config, themes, articles, scores)
+        pages = render.aggregate_pages(per_article.environment(), site, project.templates)
+        feed_files = feeds.render_feeds(site)
+        for output in [*pages, *feed_files]:
+            publisher.put(output)
+        written = publisher.commit()
+    except BaseException:
+        publisher.abort()
+        raise
+    html = sum(1 for p in pages if p.path.endswith(".html"))
+    return Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
+                  len(articles) + html, len(feed_files))
 
 
 def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
                     force: bool, log: _Collector) -> list[Plan]:
+    paths = seed_paths(project.seeds)
+    if not paths:
+        return []  # nothing to normalize: do not read content/ for nothing
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
     plans = []
-    for path in seed_paths(project.seeds):
+    for path in paths:
         try:
             seed, notes = read_seed(path, project.root)
             log.add(*notes)
@@ -160,32 +189,55 @@ def _apply(project: Project, step: Plan, log: _Collector) -> None:
                            step.path, severity=Severity.NOTE))
 
 
-def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) -> list[Article]:
-    """Parse every content file; a bad one is reported and left out, the rest load."""
-    known = {t.slug for t in themes}
+def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
+                  publisher: Publisher, log: _Collector, meter: Meter | None = None,
+                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]]]:
+    """Every content file -> Article and scores, its page published; cached, on all cores.
+
+    A bad file is reported and left out; of two files with one slug the first (by name)
+    wins. Only files whose bytes or inputs changed, or whose page site/ lacks, are worked on.
+    """
+    sources = [per_article.source(p, project.root, inputs)
+               for p in sorted(project.content.glob("*.md"))]
+    known = cache.load(per_article.RECORDS)
+    known = known if isinstance(known, dict) else {}
+    jobs = [(s, True) for s in sources if not _reusable(known.get(s.key), s, publisher)]
+    if meter:
+        meter.begin(len(jobs), "articles")
+    done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
+    pending = {id(source) for source, _ in jobs}
+    records: dict[str, per_article.Record] = {}
     articles: dict[str, Article] = {}
-    for path in sorted(project.content.glob("*.md")):
-        name = project.name(path)
-        try:
-            article = parse_article(path.read_text(encoding="utf-8"), name)
-        except UnicodeDecodeError:
-            log.add(Diagnostic("not UTF-8 text", name))
-            continue
-        except BriefingError as exc:
-            log.add(exc.diagnostic)
+    scores: dict[str, tuple[ThemeScore, ...]] = {}
+    for source in sources:
+        result = next(done) if id(source) in pending else per_article.Done(known[source.key])
+        records[source.key] = result.record
+        article = result.record.restore(source.data)
+        if article is None:
+            log.add(*result.record.diagnostics)
             continue
         if article.slug in articles:
             log.add(Diagnostic(f"slug {article.slug!r} is already used by "
-                               f"{articles[article.slug].path}", name, article.line_of.get("slug")))
+                               f"{articles[article.slug].path}", source.name,
+                               article.line_of.get("slug")))
             continue
-        unknown = [t for t in article.themes if t not in known]
-        if unknown:
-            log.add(Diagnostic(f"unknown theme {unknown[0]!r} (themes.yaml defines "
-                               f"{', '.join(sorted(known))})", name,
-                               article.line_of.get("themes"), Severity.WARNING))
-            article = replace(article, themes=tuple(t for t in article.themes if t in known))
-        articles[article.slug] = article
-    return list(articles.values())
+        log.add(*result.record.diagnostics)
+        articles[article.slug], scores[article.slug] = article, result.record.scores
+        if result.page:
+            publisher.put(result.page, source.key)
+        else:
+            publisher.keep(render.article_path(article), source.key)
+    if jobs or records.keys() != known.keys():
+        cache.save(per_article.RECORDS, records)  # only live entries: no growth over time
+    return list(articles.values()), scores
+
+
+def _reusable(record: per_article.Record | None, source: per_article.Source,
+              publisher: Publisher) -> bool:
+    if record is None:
+        return False
+    article = record.article
+    return article is None or publisher.can_keep(render.article_path(article), source.key)
 
 
 def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article]) -> Site:
@@ -193,4 +245,10 @@ def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Artic
     scores = {a.slug: classify(themes, a.title, f"{a.dek or ''}\n{a.body}") for a in articles}
     with_themes = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                    for a in articles]
-    return Site(config, themes, newest_first(with_themes, config), scores)
+    return finish_site(config, themes, with_themes, scores)
+
+
+def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article],
+                scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
+    """Order classified articles newest first: the site every aggregate is drawn from."""
+    return Site(config, themes, newest_first(articles, config), scores)

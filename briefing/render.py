@@ -79,18 +79,36 @@ def article_html(article: Article) -> str:
 def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     """Every HTML page of the site, plus the static assets shipped with the templates."""
     env = make_environment(templates_dir)
-    common = {"site": site, "config": site.config, "themes": site.themes,
-              "feed_links": feed_links(site.config)}
+    articles = [article_page(env, site, article) for article in site.articles]
+    pages = aggregate_pages(env, site, templates_dir)
+    return [*pages[: 1 + len(site.themes)], *articles, *pages[1 + len(site.themes):]]
+
+
+def _common(site: Site) -> dict[str, Any]:
+    return {"site": site, "config": site.config, "themes": site.themes,
+            "feed_links": feed_links(site.config)}
+
+
+def article_path(article: Article) -> str:
+    return f"articles/{article.slug}/index.html"
+
+
+def article_page(env: jinja2.Environment, site: Site, article: Article) -> OutputFile:
+    """One article's page: it may use the article, its scores, the config and the themes."""
+    return _page(env, "article.html", article_path(article),
+                 article=article, body_html=article_html(article),
+                 scores=site.scores.get(article.slug, ()), **_common(site))
+
+
+def aggregate_pages(env: jinja2.Environment, site: Site, templates_dir: Path) -> list[OutputFile]:
+    """The pages drawn from many articles (front page, theme pages), then the assets."""
+    common = _common(site)
     pages = [_page(env, "index.html", "index.html", **common)]
     for theme in site.themes:
         # A theme page announces its own feeds first, then the site's.
         pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
                            articles=site.articles_in(theme.slug),
                            **common | {"feed_links": feed_links(site.config, theme)}))
-    for article in site.articles:
-        pages.append(_page(env, "article.html", f"articles/{article.slug}/index.html",
-                           article=article, body_html=article_html(article),
-                           scores=site.scores.get(article.slug, ()), **common))
     return pages + _assets(templates_dir)
 
 

@@ -1,0 +1,178 @@
+"""Per-article work, cached and spread over cores: content file -> Article, scores, page.
+
+Everything done here depends only on one content file and the ``Inputs`` (config,
+themes, templates, code version), so its result can be cached under a hash of exactly
+those and computed in any process. What depends on several articles (duplicate slugs,
+order, front page, theme pages, feeds, digest) is done afterwards from these results.
+An article page is rendered with a view of the site holding just that article: a
+template that wanted other articles on an article page would break that contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from briefing import markdown
+from briefing.cache import BuildCache, TextMemo, code_version, digest, tree_digest
+from briefing.classify import ThemeScore, assigned_themes, classify
+from briefing.config import SiteConfig, Theme
+from briefing.content import Article, parse_article, split_front_matter
+from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.parallel import pool_map
+from briefing.render import OutputFile, article_page, make_environment
+from briefing.site import Site
+
+RECORDS = "articles"
+HTML_MEMO = "html"
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything per-article work depends on besides the file itself."""
+
+    config: SiteConfig
+    themes: tuple[Theme, ...]
+    templates: Path
+    cache_folder: Path | None = None
+    """Where rendered Markdown is memoized (None: not at all)."""
+    key: str = ""
+
+    @classmethod
+    def of(cls, config: SiteConfig, themes: tuple[Theme, ...], templates: Path,
+           cache: BuildCache | None) -> Inputs:
+        key = digest(code_version(), repr(config), repr(themes), tree_digest(templates))
+        return cls(config, themes, templates, cache.folder if cache else None, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One content file as read: its project-relative name, bytes and cache key."""
+
+    name: str
+    data: bytes
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What per-article work found out about one content file (cached)."""
+
+    article: Article | None
+    """Without its body (restored from the file); None when the file was refused."""
+    scores: tuple[ThemeScore, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    body_at: int = -1
+    """Where the body starts in the decoded file text; -1 when stored in ``article``."""
+
+    def restore(self, data: bytes) -> Article | None:
+        if self.article is None or self.body_at < 0:
+            return self.article
+        body = data.decode("utf-8")[self.body_at:]
+        return replace(self.article, body=body.strip("\n") + "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """One content file, processed: the record, and the article's page when asked for."""
+
+    record: Record
+    page: OutputFile | None = None
+
+
+@dataclass(slots=True)
+class _Worker:
+    """Per-process state: templates compiled once per process, not once per page."""
+
+    inputs: Inputs | None = None
+    env: jinja2.Environment | None = None
+    known: frozenset[str] = field(default_factory=frozenset)
+
+
+_WORKER = _Worker()
+
+
+def start_worker(inputs: Inputs) -> None:
+    """Set up this process for per-article work (called once in every pool worker)."""
+    _WORKER.inputs = inputs
+    _WORKER.env = make_environment(inputs.templates)
+    _WORKER.known = frozenset(t.slug for t in inputs.themes)
+    folder = inputs.cache_folder
+    markdown.use_memo(TextMemo(folder / HTML_MEMO) if folder else None)
+
+
+def environment() -> jinja2.Environment:
+    """This process's compiled templates (after ``start_worker``)."""
+    assert _WORKER.env is not None, "start_worker() first"
+    return _WORKER.env
+
+
+def source(path: Path, root: Path, inputs: Inputs) -> Source:
+    name = _name(path, root)
+    data = path.read_bytes()
+    return Source(name, data, digest(inputs.key, name, data))
+
+
+def _name(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def process(job: tuple[Source, bool]) -> Done:
+    """Read, validate, classify one content file; render its page when asked."""
+    src, want_page = job
+    inputs, env = _WORKER.inputs, _WORKER.env
+    assert inputs is not None and env is not None, "start_worker() first"
+    article, notes = read_article(src, inputs.themes, _WORKER.known)
+    if article is None:
+        return Done(Record(None, (), tuple(notes)))
+    scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
+    if not article.themes:
+        article = replace(article, themes=assigned_themes(scores))
+    page = None
+    if want_page:
+        view = Site(inputs.config, inputs.themes, (article,), {article.slug: scores})
+        page = article_page(env, view, article)
+    return Done(_record(src, article, scores, notes), page)
+
+
+def read_article(src: Source, themes: tuple[Theme, ...],
+                 known: frozenset[str]) -> tuple[Article | None, list[Diagnostic]]:
+    """Parse one content file; unknown themes are dropped with a warning."""
+    try:
+        article = parse_article(src.data.decode("utf-8"), src.name)
+    except UnicodeDecodeError:
+        return None, [Diagnostic("not UTF-8 text", src.name)]
+    except BriefingError as exc:
+        return None, [exc.diagnostic]
+    unknown = [t for t in article.themes if t not in known]
+    if not unknown:
+        return article, []
+    note = Diagnostic(f"unknown theme {unknown[0]!r} (themes.yaml defines "
+                      f"{', '.join(sorted(known))})", src.name,
+                      article.line_of.get("themes"), Severity.WARNING)
+    return replace(article, themes=tuple(t for t in article.themes if t in known)), [note]
+
+
+def _record(src: Source, article: Article, scores: tuple[ThemeScore, ...],
+            notes: list[Diagnostic]) -> Record:
+    """Keep the body out of the record when it can be cut from the file again."""
+    text = src.data.decode("utf-8")
+    _, body, _ = split_front_matter(text, src.name)
+    at = len(text) - len(body)
+    if text[at:] == body and body.strip("\n") + "\n" == article.body:
+        return Record(replace(article, body=""), scores, tuple(notes), at)
+    return Record(article, scores, tuple(notes))
+
+
+def process_all(jobs: list[tuple[Source, bool]], inputs: Inputs,
+                tick: Callable[[], None]) -> Iterator[Done]:
+    """Process content files in order, on every core when there are enough of them."""
+    for done in pool_map(process, jobs, start_worker, (inputs,)):
+        tick()
+        yield done

@@ -1,0 +1,127 @@
+"""The build cache in ``.cache/``: results of pure per-article work, keyed by content.
+
+Every key is a hash of the inputs themselves (file bytes, effective settings, templates)
+together with the code version (this package's source and the libraries that shape the
+output), never a modification time: a cached build is byte for byte a clean build.
+Entries for an older code version are dropped on the first build that uses a newer one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import shutil
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".cache"
+# Libraries whose version changes what a build writes.
+_OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pyyaml", "feedgen")
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short, collision-safe hash of some inputs (blake2b, 128 bits)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """Hash of this package's source and of the output-shaping libraries' versions."""
+    package = Path(__file__).resolve().parent
+    parts: list[bytes | str] = []
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in _OUTPUT_LIBRARIES:
+        try:
+            parts += [name, metadata.version(name)]
+        except metadata.PackageNotFoundError:
+            parts += [name, "absent"]
+    return digest(*parts)
+
+
+def tree_digest(folder: Path) -> str:
+    """Hash of every file under a folder, names and bytes (e.g. the templates)."""
+    parts: list[bytes | str] = []
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary name, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+class BuildCache:
+    """``.cache/<code version>/``: named pickles and a content-addressed text memo."""
+
+    def __init__(self, root: Path, version: str | None = None):
+        self.base = root / CACHE_DIR
+        self.folder = self.base / (version or code_version())
+
+    def load(self, name: str) -> Any:
+        """A stored value, or None when absent or unreadable (a cache never fails a build)."""
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError,
+                IndexError, TypeError, ValueError):
+            return None
+
+    def save(self, name: str, value: Any) -> None:
+        self._drop_other_versions()
+        write_atomically(self.folder / f"{name}.pickle",
+                         pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def discard(self, names: Iterable[str]) -> None:
+        for name in names:
+            (self.folder / f"{name}.pickle").unlink(missing_ok=True)
+
+    def memo(self, namespace: str) -> TextMemo:
+        return TextMemo(self.folder / namespace)
+
+    def _drop_other_versions(self) -> None:
+        if self.base.is_dir():
+            for entry in self.base.iterdir():
+                if entry.is_dir() and entry != self.folder:
+                    shutil.rmtree(entry, ignore_errors=True)
+
+
+class TextMemo:
+    """A persistent memo for a pure text -> text function (e.g. Markdown -> HTML).
+
+    One small file per distinct input, named by the input's hash; safe to share
+    between worker processes (writes are atomic renames of identical bytes).
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, text: str) -> Path:
+        key = digest(text)
+        return self.folder / key[:2] / key[2:]
+
+    def get(self, text: str) -> str | None:
+        try:
+            return self._path(text).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, text: str, value: str) -> None:
+        # A full disk or a read-only cache costs speed, never the build.
+        with contextlib.suppress(OSError):
+            write_atomically(self._path(text), value.encode("utf-8"))
