@@ -17,8 +17,8 @@ from pathlib import Path
 import jinja2
 
 from briefing import markdown
-from briefing.cache import BuildCache, TextMemo, code_version, digest, tree_digest
-from briefing.classify import ThemeScore, assigned_themes, classify
+from briefing.cache import code_version, digest, pickle_by_fields, tree_digest
+from briefing.classify import TermMatch, ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic, Severity
@@ -37,15 +37,13 @@ class Inputs:
     config: SiteConfig
     themes: tuple[Theme, ...]
     templates: Path
-    cache_folder: Path | None = None
-    """Where rendered Markdown is memoized (None: not at all)."""
     key: str = ""
 
     @classmethod
     def of(cls, config: SiteConfig, themes: tuple[Theme, ...], templates: Path,
-           cache: BuildCache | None) -> Inputs:
+           ) -> Inputs:
         key = digest(code_version(), repr(config), repr(themes), tree_digest(templates))
-        return cls(config, themes, templates, cache.folder if cache else None, key)
+        return cls(config, themes, templates, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +98,9 @@ def start_worker(inputs: Inputs) -> None:
     _WORKER.inputs = inputs
     _WORKER.env = make_environment(inputs.templates)
     _WORKER.known = frozenset(t.slug for t in inputs.themes)
-    folder = inputs.cache_folder
-    markdown.use_memo(TextMemo(folder / HTML_MEMO) if folder else None)
+    # Rendered Markdown is memoized only where feeds need it again (the main process):
+    # writing a memo entry for every article would cost a cold build more than it saves.
+    markdown.use_memo(None)
 
 
 def environment() -> jinja2.Environment:
@@ -168,6 +167,9 @@ def _record(src: Source, article: Article, scores: tuple[ThemeScore, ...],
     if text[at:] == body and body.strip("\n") + "\n" == article.body:
         return Record(replace(article, body=""), scores, tuple(notes), at)
     return Record(article, scores, tuple(notes))
+
+
+pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)
 
 
 def process_all(jobs: list[tuple[Source, bool]], inputs: Inputs,

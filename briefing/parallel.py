@@ -13,6 +13,7 @@ Result = TypeVar("Result")
 
 MIN_JOBS_FOR_POOL = 200
 """Below this, starting processes costs more than it saves."""
+MIN_JOBS_PER_WORKER = 50
 CHUNKS_PER_WORKER = 8
 """Chunks small enough to balance the load, big enough to keep messaging cheap."""
 
@@ -29,7 +30,7 @@ def pool_map(work: Callable[[Job], Result], jobs: Sequence[Job],
              start: Callable[..., None], start_args: tuple[Any, ...],
              workers: int | None = None) -> Iterator[Result]:
     """``work`` over ``jobs`` in input order; ``start(*start_args)`` sets up each process."""
-    workers = min(workers or cores(), max(1, len(jobs) // 50))
+    workers = min(workers or cores(), max(1, len(jobs) // MIN_JOBS_PER_WORKER))
     if workers < 2 or len(jobs) < MIN_JOBS_FOR_POOL:
         start(*start_args)
         yield from map(work, jobs)

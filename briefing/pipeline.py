@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefing import articles as per_article
-from briefing import feeds, render
+from briefing import feeds, markdown, render
 from briefing.cache import BuildCache
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
@@ -109,20 +109,25 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     log = _Collector()
     plans = normalize_seeds(project, config, themes, force, log)
     cache = BuildCache(project.root)
-    inputs = per_article.Inputs.of(config, themes, project.templates, cache)
+    inputs = per_article.Inputs.of(config, themes, project.templates)
     per_article.start_worker(inputs)
     publisher = Publisher(project.out, cache)
     try:
         articles, scores = load_articles(project, inputs, cache, publisher, log, meter)
         site = finish_site(config, themes, articles, scores)
+        memo = cache.memo(per_article.HTML_MEMO)
+        markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
         pages = render.aggregate_pages(per_article.environment(), site, project.templates)
         feed_files = feeds.render_feeds(site)
         for output in [*pages, *feed_files]:
             publisher.put(output)
         written = publisher.commit()
+        memo.keep_only_used()
     except BaseException:
         publisher.abort()
         raise
+    finally:
+        markdown.use_memo(None)
     html = sum(1 for p in pages if p.path.endswith(".html"))
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
                   len(articles) + html, len(feed_files))

@@ -18,11 +18,11 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from briefing.cache import BuildCache, digest
+from briefing.errors import BriefingError
 from briefing.render import OutputFile
-from briefing.write import contained
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ class Publisher:
         self.previous: dict[str, Entry] = {} if self.whole else previous  # type: ignore[assignment]
         self.current: dict[str, str] = {}
         self.staged: list[str] = []
+        self.folders: set[Path] = set()
         self.staging = self.out.with_name(f".{self.out.name}.staging-{os.getpid()}")
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
@@ -71,8 +72,10 @@ class Publisher:
         if self.can_keep(output.path, key):
             self.keep(output.path, key)
             return
-        target = contained(self.staging, output.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self.staging / _relative(output.path)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         target.write_bytes(output.data)
         self.current[output.path] = key
         self.staged.append(output.path)
@@ -118,6 +121,14 @@ class Publisher:
             _remove_empty_parents(self.out / path, self.out)
         self.abort()
         return len(self.staged) + len(gone)
+
+
+def _relative(path: str) -> str:
+    """``path`` if it stays inside the site (a string check: staging has no links)."""
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or ".." in parts or "\\" in path:
+        raise BriefingError(f"refusing to write outside the site: {path!r}")
+    return path
 
 
 def _remove_empty_parents(path: Path, top: Path) -> None:

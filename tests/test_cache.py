@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import pipeline
+from briefing import parallel, pipeline
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
 from tests.conftest import make_project
@@ -149,3 +149,25 @@ def test_a_lost_cache_or_site_only_costs_time(project: Project, tmp_path: Path) 
     shutil.rmtree(project.out)
     pipeline.build(project)
     assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_work_spread_over_processes_builds_the_same_site(project: Project, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_POOL", 1)
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    shutil.rmtree(project.root / ".cache")
+    shutil.rmtree(project.out)
+    report = pipeline.build(project)
+    assert report.articles == 6 and not report.failed
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_the_html_memo_keeps_only_what_the_last_build_used(project: Project) -> None:
+    memo = next((project.root / ".cache").glob("*/html"))
+    first = sorted(memo.glob("*/*"))
+    assert first  # the feeds' items
+    edit_article(project)
+    pipeline.build(project)
+    second = sorted(memo.glob("*/*"))
+    assert len(second) == len(first) and second != first
