@@ -23,6 +23,7 @@ from briefing.config import SiteConfig, Theme
 from briefing.content import Article, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic, Severity
 from briefing.parallel import pool_map
+from briefing.publish import stage
 from briefing.render import OutputFile, article_page, make_environment
 from briefing.site import Site
 
@@ -75,10 +76,11 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """One content file, processed: the record, and the article's page when asked for."""
+    """One content file, processed: the record, and where its page was staged, if it was."""
 
     record: Record
-    page: OutputFile | None = None
+    staged: str | None = None
+    """The page's path in the site, already written into the staging folder."""
 
 
 @dataclass(slots=True)
@@ -122,9 +124,13 @@ def _name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def process(job: tuple[Source, bool]) -> Done:
-    """Read, validate, classify one content file; render its page when asked."""
-    src, want_page = job
+def process(job: tuple[Source, Path]) -> Done:
+    """Read, validate, classify one content file; render its page into ``staging``.
+
+    Pages are written here, in the worker, so that writing is spread over the cores
+    and no page travels back to the main process.
+    """
+    src, staging = job
     inputs, env = _WORKER.inputs, _WORKER.env
     assert inputs is not None and env is not None, "start_worker() first"
     article, notes = read_article(src, inputs.themes, _WORKER.known)
@@ -133,11 +139,16 @@ def process(job: tuple[Source, bool]) -> Done:
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
     if not article.themes:
         article = replace(article, themes=assigned_themes(scores))
-    page = None
-    if want_page:
-        view = Site(inputs.config, inputs.themes, (article,), {article.slug: scores})
-        page = article_page(env, view, article)
-    return Done(_record(src, article, scores, notes), page)
+    page = render_page(env, inputs, article, scores)
+    stage(staging, page)
+    return Done(_record(src, article, scores, notes), page.path)
+
+
+def render_page(env: jinja2.Environment, inputs: Inputs, article: Article,
+                scores: tuple[ThemeScore, ...]) -> OutputFile:
+    """An article's page, rendered with a view of the site holding just that article."""
+    view = Site(inputs.config, inputs.themes, (article,), {article.slug: scores})
+    return article_page(env, view, article)
 
 
 def read_article(src: Source, themes: tuple[Theme, ...],
@@ -172,7 +183,7 @@ def _record(src: Source, article: Article, scores: tuple[ThemeScore, ...],
 pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)
 
 
-def process_all(jobs: list[tuple[Source, bool]], inputs: Inputs,
+def process_all(jobs: list[tuple[Source, Path]], inputs: Inputs,
                 tick: Callable[[], None]) -> Iterator[Done]:
     """Process content files in order, on every core when there are enough of them."""
     for done in pool_map(process, jobs, start_worker, (inputs,)):

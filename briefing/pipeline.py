@@ -206,7 +206,8 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
                for p in sorted(project.content.glob("*.md"))]
     known = cache.load(per_article.RECORDS)
     known = known if isinstance(known, dict) else {}
-    jobs = [(s, True) for s in sources if not _reusable(known.get(s.key), s, publisher)]
+    jobs = [(s, publisher.staging) for s in sources
+            if not _reusable(known.get(s.key), s, publisher)]
     if meter:
         meter.begin(len(jobs), "articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
@@ -214,6 +215,7 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     records: dict[str, per_article.Record] = {}
     articles: dict[str, Article] = {}
     scores: dict[str, tuple[ThemeScore, ...]] = {}
+    keys: dict[str, str] = {}
     for source in sources:
         result = next(done) if id(source) in pending else per_article.Done(known[source.key])
         records[source.key] = result.record
@@ -222,14 +224,19 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             log.add(*result.record.diagnostics)
             continue
         if article.slug in articles:
-            log.add(Diagnostic(f"slug {article.slug!r} is already used by "
-                               f"{articles[article.slug].path}", source.name,
-                               article.line_of.get("slug")))
+            first = articles[article.slug]
+            log.add(Diagnostic(f"slug {article.slug!r} is already used by {first.path}",
+                               source.name, article.line_of.get("slug")))
+            if result.staged:  # it wrote over the first one's page: put that back
+                page = per_article.render_page(per_article.environment(), inputs, first,
+                                               scores[first.slug])
+                publisher.put(page, keys[first.slug], force=True)
             continue
         log.add(*result.record.diagnostics)
         articles[article.slug], scores[article.slug] = article, result.record.scores
-        if result.page:
-            publisher.put(result.page, source.key)
+        keys[article.slug] = source.key
+        if result.staged:
+            publisher.adopt(result.staged, source.key)
         else:
             publisher.keep(render.article_path(article), source.key)
     if jobs or records.keys() != known.keys():

@@ -47,7 +47,6 @@ class Publisher:
         self.previous: dict[str, Entry] = {} if self.whole else previous  # type: ignore[assignment]
         self.current: dict[str, str] = {}
         self.staged: list[str] = []
-        self.folders: set[Path] = set()
         self.staging = self.out.with_name(f".{self.out.name}.staging-{os.getpid()}")
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
@@ -66,19 +65,20 @@ class Publisher:
     def keep(self, path: str, key: str) -> None:
         self.current[path] = key
 
-    def put(self, output: OutputFile, key: str | None = None) -> None:
+    def put(self, output: OutputFile, key: str | None = None, force: bool = False) -> None:
         """Stage a file unless site/ already has these bytes (``key``: what produced it)."""
         key = key or digest(output.data)
-        if self.can_keep(output.path, key):
+        if not force and self.can_keep(output.path, key):
             self.keep(output.path, key)
             return
-        target = self.staging / _relative(output.path)
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(target.parent)
-        target.write_bytes(output.data)
-        self.current[output.path] = key
-        self.staged.append(output.path)
+        stage(self.staging, output)
+        self.adopt(output.path, key)
+
+    def adopt(self, path: str, key: str) -> None:
+        """Take in a file another process wrote into the staging folder with ``stage``."""
+        if path not in self.current or path not in self.staged:
+            self.staged.append(path)
+        self.current[path] = key
 
     def commit(self) -> int:
         """Make site/ the staged state; returns the number of files written or removed."""
@@ -121,6 +121,16 @@ class Publisher:
             _remove_empty_parents(self.out / path, self.out)
         self.abort()
         return len(self.staged) + len(gone)
+
+
+def stage(staging: Path, output: OutputFile) -> None:
+    """Write one output into a staging folder (from any process)."""
+    target = staging / _relative(output.path)
+    try:
+        target.write_bytes(output.data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.data)
 
 
 def _relative(path: str) -> str:
