@@ -49,11 +49,12 @@ class Inputs:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One content file as read: its project-relative name, bytes and cache key."""
+    """One content file: its project-relative name, location and cache key."""
 
     name: str
-    data: bytes
+    path: Path
     key: str
+    """Hash of the file's name and bytes and of the ``Inputs``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,26 +62,32 @@ class Record:
     """What per-article work found out about one content file (cached)."""
 
     article: Article | None
-    """Without its body (restored from the file); None when the file was refused."""
+    """Without its body (cut from the file again); None when the file was refused."""
     scores: tuple[ThemeScore, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     body_at: int = -1
-    """Where the body starts in the decoded file text; -1 when stored in ``article``."""
+    """Byte offset of the body in the file; -1 when the body is kept in ``article``."""
 
     def restore(self, data: bytes) -> Article | None:
+        """The article again, its body cut from the file's bytes."""
         if self.article is None or self.body_at < 0:
             return self.article
-        body = data.decode("utf-8")[self.body_at:]
+        body = data[self.body_at:].decode("utf-8")
         return replace(self.article, body=body.strip("\n") + "\n")
 
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """One content file, processed: the record, and where its page was staged, if it was."""
+    """One content file, worked on: its record, body, and where its page was staged."""
 
     record: Record
+    body: str = ""
     staged: str | None = None
     """The page's path in the site, already written into the staging folder."""
+
+    def article(self) -> Article | None:
+        article = self.record.article
+        return replace(article, body=self.body) if article and not article.body else article
 
 
 @dataclass(slots=True)
@@ -111,10 +118,11 @@ def environment() -> jinja2.Environment:
     return _WORKER.env
 
 
-def source(path: Path, root: Path, inputs: Inputs) -> Source:
+def read(path: Path, root: Path, inputs: Inputs) -> tuple[Source, bytes]:
+    """A content file's bytes, and its source with the cache key they give."""
     name = _name(path, root)
     data = path.read_bytes()
-    return Source(name, data, digest(inputs.key, name, data))
+    return Source(name, path, digest(inputs.key, name, data)), data
 
 
 def _name(path: Path, root: Path) -> str:
@@ -133,7 +141,10 @@ def process(job: tuple[Source, Path]) -> Done:
     src, staging = job
     inputs, env = _WORKER.inputs, _WORKER.env
     assert inputs is not None and env is not None, "start_worker() first"
-    article, notes = read_article(src, inputs.themes, _WORKER.known)
+    data = src.path.read_bytes()
+    if digest(inputs.key, src.name, data) != src.key:
+        raise BriefingError("changed while the site was being built: build again", src.name)
+    article, notes = read_article(src.name, data, inputs.themes, _WORKER.known)
     if article is None:
         return Done(Record(None, (), tuple(notes)))
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
@@ -141,7 +152,7 @@ def process(job: tuple[Source, Path]) -> Done:
         article = replace(article, themes=assigned_themes(scores))
     page = render_page(env, inputs, article, scores)
     stage(staging, page)
-    return Done(_record(src, article, scores, notes), page.path)
+    return Done(_record(src.name, data, article, scores, notes), article.body, page.path)
 
 
 def render_page(env: jinja2.Environment, inputs: Inputs, article: Article,
@@ -151,32 +162,33 @@ def render_page(env: jinja2.Environment, inputs: Inputs, article: Article,
     return article_page(env, view, article)
 
 
-def read_article(src: Source, themes: tuple[Theme, ...],
+def read_article(name: str, data: bytes, themes: tuple[Theme, ...],
                  known: frozenset[str]) -> tuple[Article | None, list[Diagnostic]]:
     """Parse one content file; unknown themes are dropped with a warning."""
     try:
-        article = parse_article(src.data.decode("utf-8"), src.name)
+        article = parse_article(data.decode("utf-8"), name)
     except UnicodeDecodeError:
-        return None, [Diagnostic("not UTF-8 text", src.name)]
+        return None, [Diagnostic("not UTF-8 text", name)]
     except BriefingError as exc:
         return None, [exc.diagnostic]
     unknown = [t for t in article.themes if t not in known]
     if not unknown:
         return article, []
     note = Diagnostic(f"unknown theme {unknown[0]!r} (themes.yaml defines "
-                      f"{', '.join(sorted(known))})", src.name,
+                      f"{', '.join(sorted(known))})", name,
                       article.line_of.get("themes"), Severity.WARNING)
     return replace(article, themes=tuple(t for t in article.themes if t in known)), [note]
 
 
-def _record(src: Source, article: Article, scores: tuple[ThemeScore, ...],
+def _record(name: str, data: bytes, article: Article, scores: tuple[ThemeScore, ...],
             notes: list[Diagnostic]) -> Record:
     """Keep the body out of the record when it can be cut from the file again."""
-    text = src.data.decode("utf-8")
-    _, body, _ = split_front_matter(text, src.name)
+    text = data.decode("utf-8")
+    _, body, _ = split_front_matter(text, name)
     at = len(text) - len(body)
     if text[at:] == body and body.strip("\n") + "\n" == article.body:
-        return Record(replace(article, body=""), scores, tuple(notes), at)
+        at_byte = len(text[:at].encode("utf-8"))
+        return Record(replace(article, body=""), scores, tuple(notes), at_byte)
     return Record(article, scores, tuple(notes))
 
 

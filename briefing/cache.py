@@ -15,6 +15,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import sys
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
@@ -64,15 +65,21 @@ def pickle_by_fields(*classes: type) -> None:
     """Pickle frozen, slotted dataclasses through their constructor.
 
     The default for them calls a Python ``__setstate__`` per object, which made loading
-    the records of a large archive about twice as slow.
+    the records of a large archive about twice as slow; interning short strings lets
+    the pickle store each recurring one once, and load it as one shared object.
     """
     for cls in classes:
         names = tuple(f.name for f in dataclasses.fields(cls))
 
         def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> Any:
-            return cls, tuple(getattr(obj, name) for name in names)
+            return cls, tuple(_shared(getattr(obj, name)) for name in names)
 
         copyreg.pickle(cls, reduce)
+
+
+def _shared(value: Any) -> Any:
+    """Short strings once per pickle (theme slugs, terms, keys recur in every record)."""
+    return sys.intern(value) if type(value) is str and len(value) <= 40 else value
 
 
 def write_atomically(path: Path, data: bytes) -> None:

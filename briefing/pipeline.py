@@ -202,24 +202,21 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     A bad file is reported and left out; of two files with one slug the first (by name)
     wins. Only files whose bytes or inputs changed, or whose page site/ lacks, are worked on.
     """
-    sources = [per_article.source(p, project.root, inputs)
-               for p in sorted(project.content.glob("*.md"))]
     known = cache.load(per_article.RECORDS)
     known = known if isinstance(known, dict) else {}
-    jobs = [(s, publisher.staging) for s in sources
-            if not _reusable(known.get(s.key), s, publisher)]
+    found, jobs = _sort_out(project, inputs, known, publisher)
     if meter:
         meter.begin(len(jobs), "articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
-    pending = {id(source) for source, _ in jobs}
     records: dict[str, per_article.Record] = {}
     articles: dict[str, Article] = {}
     scores: dict[str, tuple[ThemeScore, ...]] = {}
     keys: dict[str, str] = {}
-    for source in sources:
-        result = next(done) if id(source) in pending else per_article.Done(known[source.key])
+    for source, result, article in found:
+        if result is None:  # worked on: its result comes from the pool, in order
+            result = next(done)
+            article = result.article()
         records[source.key] = result.record
-        article = result.record.restore(source.data)
         if article is None:
             log.add(*result.record.diagnostics)
             continue
@@ -242,6 +239,28 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     if jobs or records.keys() != known.keys():
         cache.save(per_article.RECORDS, records)  # only live entries: no growth over time
     return list(articles.values()), scores
+
+
+def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
+              publisher: Publisher) -> tuple[list[_Found], list[tuple[per_article.Source, Path]]]:
+    """Read every content file: reuse what the cache knows, make jobs of the rest.
+
+    No file's bytes are kept: a reused article takes its body, a job reads its file again.
+    """
+    found: list[_Found] = []
+    jobs: list[tuple[per_article.Source, Path]] = []
+    for path in sorted(project.content.glob("*.md")):
+        source, data = per_article.read(path, project.root, inputs)
+        record = known.get(source.key)
+        if record is not None and _reusable(record, source, publisher):
+            found.append((source, per_article.Done(record), record.restore(data)))
+        else:
+            found.append((source, None, None))
+            jobs.append((source, publisher.staging))
+    return found, jobs
+
+
+_Found = tuple[per_article.Source, per_article.Done | None, Article | None]
 
 
 def _reusable(record: per_article.Record | None, source: per_article.Source,
