@@ -10,6 +10,7 @@ template that wanted other articles on an article page would break that contract
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -118,18 +119,24 @@ def environment() -> jinja2.Environment:
     return _WORKER.env
 
 
-def read(path: Path, root: Path, inputs: Inputs) -> tuple[Source, bytes]:
-    """A content file's bytes, and its source with the cache key they give."""
-    name = _name(path, root)
-    data = path.read_bytes()
-    return Source(name, path, digest(inputs.key, name, data)), data
-
-
-def _name(path: Path, root: Path) -> str:
+def content_files(folder: Path, root: Path) -> list[tuple[str, Path]]:
+    """The ``*.md`` files of content/, by name, with the names the project gives them."""
+    if not folder.is_dir():
+        return []
     try:
-        return path.relative_to(root).as_posix()
+        prefix = folder.resolve().relative_to(root.resolve()).as_posix() + "/"
     except ValueError:
-        return path.as_posix()
+        prefix = folder.as_posix() + "/"
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
+    return [(prefix + name, folder / name) for name in names]
+
+
+def read(name: str, path: Path, inputs: Inputs) -> tuple[Source, bytes]:
+    """A content file's bytes, and its source with the cache key they give."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return Source(name, path, digest(inputs.key, name, data)), data
 
 
 def process(job: tuple[Source, Path]) -> Done:

@@ -249,8 +249,8 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
     """
     found: list[_Found] = []
     jobs: list[tuple[per_article.Source, Path]] = []
-    for path in sorted(project.content.glob("*.md")):
-        source, data = per_article.read(path, project.root, inputs)
+    for name, path in per_article.content_files(project.content, project.root):
+        source, data = per_article.read(name, path, inputs)
         record = known.get(source.key)
         if record is not None and _reusable(record, source, publisher):
             found.append((source, per_article.Done(record), record.restore(data)))

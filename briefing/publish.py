@@ -40,6 +40,7 @@ class Publisher:
 
     def __init__(self, out_dir: Path, cache: BuildCache | None):
         self.out = out_dir.resolve()
+        self.out_name = str(self.out)
         self.cache = cache
         self.manifest_name = f"site-{digest(str(self.out))}"
         previous = cache.load(self.manifest_name) if cache else None
@@ -57,7 +58,7 @@ class Publisher:
         if entry is None or entry.key != key:
             return False
         try:
-            stat = os.stat(self.out / path)
+            stat = os.stat(os.path.join(self.out_name, path))  # str paths: 10,000 of them
         except OSError:
             return False
         return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
