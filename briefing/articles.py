@@ -105,6 +105,8 @@ _WORKER = _Worker()
 
 def start_worker(inputs: Inputs) -> None:
     """Set up this process for per-article work (called once in every pool worker)."""
+    if _WORKER.inputs == inputs and _WORKER.env is not None:
+        return  # the main process, set up already: keep its compiled templates
     _WORKER.inputs = inputs
     _WORKER.env = make_environment(inputs.templates)
     _WORKER.known = frozenset(t.slug for t in inputs.themes)

@@ -126,12 +126,10 @@ class Publisher:
 
 def stage(staging: Path, output: OutputFile) -> None:
     """Write one output into a staging folder (from any process)."""
-    target = staging / _relative(output.path)
-    try:
-        target.write_bytes(output.data)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.data)
+    target = os.path.join(staging, _relative(output.path))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(output.data)
 
 
 def _relative(path: str) -> str:
