@@ -53,7 +53,7 @@ class Source:
     """One content file: its project-relative name, location and cache key."""
 
     name: str
-    path: Path
+    path: str
     key: str
     """Hash of the file's name and bytes and of the ``Inputs``."""
 
@@ -121,7 +121,7 @@ def environment() -> jinja2.Environment:
     return _WORKER.env
 
 
-def content_files(folder: Path, root: Path) -> list[tuple[str, Path]]:
+def content_files(folder: Path, root: Path) -> list[tuple[str, str]]:
     """The ``*.md`` files of content/, by name, with the names the project gives them."""
     if not folder.is_dir():
         return []
@@ -131,10 +131,11 @@ def content_files(folder: Path, root: Path) -> list[tuple[str, Path]]:
         prefix = folder.as_posix() + "/"
     with os.scandir(folder) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
-    return [(prefix + name, folder / name) for name in names]
+    where = str(folder)
+    return [(prefix + name, os.path.join(where, name)) for name in names]
 
 
-def read(name: str, path: Path, inputs: Inputs) -> tuple[Source, bytes]:
+def read(name: str, path: str, inputs: Inputs) -> tuple[Source, bytes]:
     """A content file's bytes, and its source with the cache key they give."""
     with open(path, "rb") as handle:
         data = handle.read()
@@ -150,7 +151,8 @@ def process(job: tuple[Source, Path]) -> Done:
     src, staging = job
     inputs, env = _WORKER.inputs, _WORKER.env
     assert inputs is not None and env is not None, "start_worker() first"
-    data = src.path.read_bytes()
+    with open(src.path, "rb") as handle:
+        data = handle.read()
     if digest(inputs.key, src.name, data) != src.key:
         raise BriefingError("changed while the site was being built: build again", src.name)
     article, notes = read_article(src.name, data, inputs.themes, _WORKER.known)

@@ -16,13 +16,14 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".cache"
+SHARD_DIGITS = 2
+"""Entries are stored in 256 shards by the first two hex digits of their key."""
 # Libraries whose version changes what a build writes.
 _OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pyyaml", "feedgen")
 
@@ -111,9 +112,30 @@ class BuildCache:
         write_atomically(self.folder / f"{name}.pickle",
                          pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def discard(self, names: Iterable[str]) -> None:
-        for name in names:
-            (self.folder / f"{name}.pickle").unlink(missing_ok=True)
+    def load_entries(self, name: str) -> dict[str, Any]:
+        """A mapping stored by ``save_entries`` (empty when absent)."""
+        entries: dict[str, Any] = {}
+        folder = self.folder / name
+        if folder.is_dir():
+            for shard in sorted(folder.glob("*.pickle")):
+                value = self.load(f"{name}/{shard.stem}")
+                if isinstance(value, dict):
+                    entries.update(value)
+        return entries
+
+    def save_entries(self, name: str, entries: dict[str, Any], before: dict[str, Any]) -> None:
+        """Store a mapping keyed by hex hashes in shards by key prefix; only rewrite the
+        shards whose keys changed since ``before``, so one edit costs one small write."""
+        changed = {key[:SHARD_DIGITS] for key in entries.keys() ^ before.keys()}
+        shards: dict[str, dict[str, Any]] = {prefix: {} for prefix in changed}
+        for key, value in entries.items():
+            if key[:SHARD_DIGITS] in shards:
+                shards[key[:SHARD_DIGITS]][key] = value
+        for prefix, shard in sorted(shards.items()):
+            if shard:
+                self.save(f"{name}/{prefix}", shard)
+            else:
+                (self.folder / name / f"{prefix}.pickle").unlink(missing_ok=True)
 
     def memo(self, namespace: str) -> TextMemo:
         return TextMemo(self.folder / namespace)

@@ -202,8 +202,7 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     A bad file is reported and left out; of two files with one slug the first (by name)
     wins. Only files whose bytes or inputs changed, or whose page site/ lacks, are worked on.
     """
-    known = cache.load(per_article.RECORDS)
-    known = known if isinstance(known, dict) else {}
+    known = cache.load_entries(per_article.RECORDS)
     found, jobs = _sort_out(project, inputs, known, publisher)
     if meter:
         meter.begin(len(jobs), "articles")
@@ -236,8 +235,7 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             publisher.adopt(result.staged, source.key)
         else:
             publisher.keep(render.article_path(article), source.key)
-    if jobs or records.keys() != known.keys():
-        cache.save(per_article.RECORDS, records)  # only live entries: no growth over time
+    cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
     return list(articles.values()), scores
 
 
