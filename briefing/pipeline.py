@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefing import feeds, render
+from briefing import feeds, render, search
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
@@ -98,6 +98,8 @@ def build(project: Project, base_url: str | None = None, force: bool = False) ->
     articles = load_articles(project, themes, log)
     site = assemble(config, themes, articles)
     outputs = [*render.render_pages(site, project.templates), feeds.render_rss(site)]
+    if config.search:
+        outputs += search.search_bundle(outputs, config.language)
     written = publish(project.out, outputs)
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
 
