@@ -10,6 +10,9 @@ window.addEventListener("DOMContentLoaded", function () {
   var base = new URL(box.dataset.root, location.href).pathname;
   var ui = new PagefindUI({ element: "#search", baseUrl: base, showImages: false,
                             showSubResults: true, autofocus: true });
+  // Pagefind labels its box with a title only; give it a real accessible name.
+  var input = box.querySelector("input");
+  if (input) input.setAttribute("aria-label", "Search the articles");
   var query = new URLSearchParams(location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
