@@ -92,7 +92,7 @@ def by_month(articles: tuple[Article, ...]) -> list[tuple[str, tuple[Article, ..
 
 @dataclass(frozen=True, slots=True)
 class Trail:
-    """Where an article sits: its first theme, and its neighbours in that theme's list."""
+    """Where an article sits: its main theme, and its neighbours in that theme's list."""
 
     theme: Theme | None = None
     newer: Article | None = None
@@ -100,11 +100,19 @@ class Trail:
 
 
 def trail(site: Site, article: Article) -> Trail:
+    """The article's best-scoring theme (ties: the editor's theme order) and its neighbours."""
     if not article.themes:
         return Trail()
-    members = site.articles_in(article.themes[0])
+    order = [t.slug for t in site.themes]
+
+    def rank(slug: str) -> tuple[float, int]:
+        score = site.score(article, slug)
+        return (-(score.score if score else 0.0), order.index(slug))
+
+    slug = min(article.themes, key=rank)
+    members = site.articles_in(slug)
     at = members.index(article)
-    return Trail(site.theme(article.themes[0]), members[at - 1] if at > 0 else None,
+    return Trail(site.theme(slug), members[at - 1] if at > 0 else None,
                  members[at + 1] if at + 1 < len(members) else None)
 
 

@@ -3,11 +3,14 @@
 window.addEventListener("DOMContentLoaded", function () {
   var main = document.getElementById("main");
   if (!main) return;
+  // Addresses on paper are the published ones, even when printed from a local preview.
+  var canonical = document.querySelector('link[rel="canonical"]');
+  var base = canonical ? canonical.href : location.href;
   var list = document.createElement("ol");
   var seen = {};
   main.querySelectorAll("a[href]").forEach(function (link) {
     if (link.closest(".breadcrumbs, .pager") || link.getAttribute("href").charAt(0) === "#") return;
-    var url = link.href;
+    var url = new URL(link.getAttribute("href"), base).href;
     if (!(url in seen)) {
       var item = document.createElement("li");
       item.textContent = url;
