@@ -28,7 +28,8 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 def scores(lighthouse: str, url: str, preset: str) -> dict[str, int]:
     command = [lighthouse, url, "--quiet", "--output=json", "--output-path=stdout",
-               "--chrome-flags=--headless --no-sandbox", f"--only-categories={','.join(CATEGORIES)}"]
+               "--chrome-flags=--headless --no-sandbox",
+               f"--only-categories={','.join(CATEGORIES)}"]
     if preset == "desktop":
         command.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": str(support.CHROMIUM)}
