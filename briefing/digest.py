@@ -38,7 +38,7 @@ from briefing.content import Article
 from briefing.entities import Mention, count_names
 from briefing.markdown import passages
 from briefing.similarity import cosine, features, idf
-from briefing.text import split_sentences
+from briefing.text import shorten, split_sentences
 from briefing.timeline import Precision, find_dates
 
 WINDOW = 40
@@ -75,7 +75,8 @@ class Statement:
 
     @property
     def source(self) -> str:
-        return self.publisher or self.title
+        """Short name of the source: the publisher, else the headline, shortened."""
+        return self.publisher or shorten(self.title, 40)
 
 
 @dataclass(frozen=True, slots=True)
