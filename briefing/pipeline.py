@@ -98,7 +98,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False) ->
     plans = normalize_seeds(project, config, themes, force, log)
     articles = load_articles(project, themes, log)
     site = assemble(config, themes, articles)
-    outputs = [*render.render_pages(site, project.templates), feeds.render_rss(site)]
+    outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
     written = publish(project.out, outputs)
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
 
