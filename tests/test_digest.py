@@ -176,6 +176,7 @@ def test_pages_show_the_briefing_and_a_fifth_theme_needs_no_code(tmp_path):
     for heading in ("Bottom line", "Key points", "Timeline", "Who and what", "Articles"):
         assert f">{heading}" in page
     assert re.search(r'href="\.\./\.\./articles/[a-z0-9-]+/#p-\d+"', page)
+    assert list((project.out / "themes/video").glob("*.xml"))  # its own feeds too
     front = (project.out / "index.html").read_text(encoding="utf-8")
     assert 'href="themes/video/"' in front and "Edition of" in front
     assert "March 25, 2026" in front and "Top points" in front
