@@ -13,6 +13,7 @@ import jinja2
 from briefing.config import Theme
 from briefing.content import Article, When
 from briefing.errors import RenderError
+from briefing.feedlinks import feed_links
 from briefing.markdown import to_html
 from briefing.site import Site
 
@@ -119,7 +120,8 @@ def trail(site: Site, article: Article) -> Trail:
 def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     """Every HTML page of the site, plus the static assets shipped with the templates."""
     env = make_environment(templates_dir)
-    common = {"site": site, "config": site.config, "themes": site.themes}
+    common = {"site": site, "config": site.config, "themes": site.themes,
+              "feed_links": feed_links(site.config)}
     pages = [_page(env, "index.html", "index.html", **common),
              _page(env, "archive.html", "archive/index.html", months=by_month(site.articles),
                    **common),
@@ -129,9 +131,10 @@ def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     if site.config.search:
         pages.append(_page(env, "search.html", "search/index.html", **common))
     for theme in site.themes:
+        # A theme page announces its own feeds first, then the site's.
         pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
                            articles=site.articles_in(theme.slug), current_theme=theme.slug,
-                           **common))
+                           **common | {"feed_links": feed_links(site.config, theme)}))
     for article in site.articles:
         where = trail(site, article)
         pages.append(_page(env, "article.html", f"articles/{article.slug}/index.html",
