@@ -1,5 +1,6 @@
-"""Screenshots of the seeds' site at phone and desktop widths, light and dark, and a
-theme page printed to PDF, into docs/screenshots/ (shown in the README).
+"""Screenshots of the seeds' site at phone and desktop widths, light and dark, full-page
+shots of the front page and every theme page, and a theme page printed to PDF, into
+docs/screenshots/ (shown in the README).
 
     .venv/bin/python scripts/screenshots_site.py
 
@@ -16,12 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import support  # noqa: E402  (needs the project root on sys.path)
+from briefing.config import load_themes  # noqa: E402  (needs the project root on sys.path)
+from tests.browser import support  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 PAGES = {"front": "", "article": "articles/openai-kills-sora-to-feed-spud-its-next-major-model/"}
 VIEWPORTS = {"375": {"width": 375, "height": 812}, "1280": {"width": 1280, "height": 900}}
 PRINTED_THEME = "themes/spud/"
+FULL_PAGE_WIDTH = 1100
 
 
 def main() -> int:
@@ -40,8 +43,15 @@ def main() -> int:
                         page.screenshot(path=str(target))
                         context.close()
                         print(target.relative_to(ROOT))
-            context = browser.new_context()
+            context = browser.new_context(viewport={"width": FULL_PAGE_WIDTH, "height": 900})
             page = context.new_page()
+            full_pages = {"index": "", **{f"theme-{t.slug}": f"themes/{t.slug}/"
+                                          for t in load_themes(ROOT / "themes.yaml")}}
+            for name, path in full_pages.items():
+                page.goto(url + path, wait_until="networkidle")
+                target = OUT / f"{name}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(target.relative_to(ROOT))
             page.goto(url + PRINTED_THEME, wait_until="networkidle")
             target = OUT / "theme-print.pdf"
             page.pdf(path=str(target), format="A4", print_background=False)
