@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefing import feeds, render
+from briefing import feeds, render, sitemap
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
@@ -98,6 +98,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False) ->
     articles = load_articles(project, themes, log)
     site = assemble(config, themes, articles)
     outputs = [*render.render_pages(site, project.templates), feeds.render_rss(site)]
+    outputs += sitemap.site_index(config.base_url, outputs)
     written = publish(project.out, outputs)
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
 
@@ -149,8 +150,11 @@ def _source_line(text: str) -> str | None:
 
 def _apply(project: Project, step: Plan, log: _Collector) -> None:
     if step.action.writes:
-        target = contained(project.root, step.path)
-        write_text_file(target, step.text)
+        try:
+            write_text_file(contained(project.content, Path(step.path).name), step.text)
+        except BriefingError as exc:
+            log.add(Diagnostic(exc.diagnostic.message, step.path))
+            return
     if step.action is Action.STALE:
         log.add(Diagnostic(f"hand-edited, and its seed {step.article.source} has changed since: "
                            "merge by hand, or run normalize --force to overwrite",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,9 @@ def read_seed(path: Path, root: Path) -> tuple[Seed, list[Diagnostic]]:
 
 def relative_source(path: Path, root: Path) -> str:
     """A path as the project names it: relative to the root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # Lexical first: a symlink inside the project is named where it is, not where it points.
+    for base, target in ((Path(os.path.abspath(root)), Path(os.path.abspath(path))),
+                         (root.resolve(), path.resolve())):
+        if target.is_relative_to(base):
+            return target.relative_to(base).as_posix()
+    return path.as_posix()
