@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefing import feeds, render, sitemap
+from briefing.check import check_site
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
@@ -61,6 +62,7 @@ class Report:
     plans: tuple[Plan, ...] = ()
     articles: int = 0
     files_written: int = 0
+    files_checked: int = 0
 
     @property
     def failed(self) -> bool:
@@ -101,6 +103,13 @@ def build(project: Project, base_url: str | None = None, force: bool = False) ->
     outputs += sitemap.site_index(config.base_url, outputs)
     written = publish(project.out, outputs)
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
+
+
+def check(project: Project, base_url: str | None = None) -> Report:
+    """Validate the built site in ``project.out`` (links, HTML5, feeds, scripts, sitemap)."""
+    config, _ = load_settings(project, base_url)
+    result = check_site(project.out, config.base_url, project.templates, project.name)
+    return Report(result.problems, files_checked=result.pages + result.feeds)
 
 
 def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
