@@ -52,16 +52,26 @@ def decode_seed(data: bytes, source: str) -> tuple[str, list[Diagnostic]]:
     try:
         text = data.decode("utf-8-sig")
         notes: list[Diagnostic] = []
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise SeedError("not UTF-8 or Windows-1252 text", source) from None
-        notes = [Diagnostic("not UTF-8; decoded as Windows-1252", source,
-                            severity=Severity.WARNING)]
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        text = "".join(_decode_line(chunk, source, number) for number, chunk in
+                       enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True), 1))
+        notes = [Diagnostic("not UTF-8; lines that are not were decoded as Windows-1252",
+                            source, line, severity=Severity.WARNING)]
     if not _has_visible_text(text):
         raise SeedError("no visible text (empty or only invisible characters)", source)
     return text, notes
+
+
+def _decode_line(chunk: bytes, source: str, number: int) -> str:
+    """One line of a file with mixed encodings: UTF-8 when it is, else Windows-1252."""
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return chunk.decode("cp1252")
+        except UnicodeDecodeError:
+            raise SeedError("not UTF-8 or Windows-1252 text", source, number) from None
 
 
 def _has_visible_text(text: str) -> bool:

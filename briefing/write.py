@@ -18,8 +18,8 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 from briefing.render import OutputFile
+from briefing.slugs import is_reserved
 
-_RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?$", re.IGNORECASE)
 _UNPORTABLE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"\\|?*]')
 
 
@@ -44,7 +44,7 @@ def name_problem(relative: str) -> str | None:
             return f"character not allowed in file names in {relative!r}"
         if part.endswith((".", " ")):
             return f"name ends with a dot or space in {relative!r}"
-        if _RESERVED.match(part):
+        if is_reserved(part):
             return f"reserved device name {part!r} in {relative!r}"
     return None
 
