@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from datetime import UTC, datetime
@@ -68,7 +69,8 @@ def _add_item(feed: FeedGenerator, site: Site, article: Article) -> None:
     entry.title(clean(article.title))
     entry.link(href=url)
     if article.summary:
-        entry.description(clean(article.summary))
+        # RSS readers render <description> as HTML: the plain-text summary is escaped for it.
+        entry.description(html.escape(clean(article.summary), quote=False))
     entry.content(clean(absolute_links(article_html(article), url)), type="CDATA")
     if article.date:
         entry.pubDate(as_datetime(article.date, site.config.tz))

@@ -19,10 +19,13 @@ from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
 from briefing.errors import BriefingError, Diagnostic, Severity
 from briefing.normalize import normalize_text
-from briefing.seeds import read_seed, relative_source, seed_paths
+from briefing.seeds import MAX_SEED_BYTES, read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
 from briefing.write import contained, publish, write_text_file
+
+MAX_CONTENT_BYTES = 2 * MAX_SEED_BYTES
+"""A content file is its seed's text plus front matter; larger ones are refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +182,10 @@ def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) 
     articles: dict[str, Article] = {}
     for path in sorted(project.content.glob("*.md")):
         name = project.name(path)
+        if path.stat().st_size > MAX_CONTENT_BYTES:
+            log.add(Diagnostic(f"file is {path.stat().st_size:,} bytes; the limit for one "
+                               f"article is {MAX_CONTENT_BYTES:,}", name))
+            continue
         try:
             article = parse_article(path.read_text(encoding="utf-8"), name)
         except UnicodeDecodeError:
