@@ -9,6 +9,7 @@ ship; the sitemap must list every page and nothing else.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -83,6 +84,8 @@ def check_site(site_dir: Path, base_url: str, templates_dir: Path | None = None,
     feeds = 0
     for path in (f for f in files if f.endswith(".xml") and f != SITEMAP):
         feeds += _check_feed(path, (site_dir / path).read_bytes(), found, report)
+    for path in (f for f in files if f.endswith(".json")):
+        feeds += _check_json_feed(path, (site_dir / path).read_bytes(), found, report)
     _check_links(found, set(files), base_url, report)
     _check_sitemap(site_dir, pages, set(files), base_url, report)
     return CheckResult(len(pages), feeds, tuple(found.problems))
@@ -254,16 +257,50 @@ def _feed_problems(parsed: feedparser.FeedParserDict) -> Iterator[str]:
         ids.add(ident or "")
 
 
+def _check_json_feed(path: str, data: bytes, found: _Findings, report: Report) -> int:
+    """Check a JSON Feed (jsonfeed.org 1.x); other JSON files are not feeds and are skipped."""
+    try:
+        feed = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        report(path, f"not valid JSON: {exc}")
+        return 0
+    if not isinstance(feed, dict) or not str(feed.get("version", "")).startswith(
+            "https://jsonfeed.org/version/1"):
+        return 0
+    items = feed.get("items")
+    if not isinstance(items, list) or not isinstance(feed.get("title"), str):
+        report(path, "JSON Feed needs a title and a list of items")
+        return 1
+    ids: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        ident = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(ident, str) or not ident:
+            report(path, f"feed item {number} has no id")
+            continue
+        if ident in ids:
+            report(path, f"feed item {number} repeats id {ident!r}")
+        ids.add(ident)
+        _check_feed_html(path, str(item.get("content_html") or ""), report)
+        found.links.extend(Link(str(item[k]), path) for k in ("url", "external_url") if k in item)
+    found.links.extend(Link(str(feed[k]), path) for k in ("home_page_url", "feed_url") if k in feed)
+    return 1
+
+
+def _check_feed_html(path: str, html: str, report: Report) -> None:
+    """HTML a feed reader will render: the same executable-markup rules as for pages."""
+    fragment = html5lib.HTMLParser(namespaceHTMLElements=False).parseFragment(html)
+    for node in fragment.iter():
+        _check_element(path, node, frozenset(), report)
+
+
 def _check_feed_element(path: str, element: ElementTree.Element, found: _Findings,
                         report: Report) -> None:
     tag = _local(element.tag)
     text = (element.text or "").strip()
-    if tag in _FEED_HTML and (text or len(element)):
-        html = text if text else "".join(ElementTree.tostring(c, encoding="unicode")
-                                         for c in element)
-        fragment = html5lib.HTMLParser(namespaceHTMLElements=False).parseFragment(html)
-        for node in fragment.iter():
-            _check_element(path, node, frozenset(), report)
+    atom_text = "2005/Atom" in str(element.tag) and element.get("type", "text") == "text"
+    if tag in _FEED_HTML and not atom_text and (text or len(element)):
+        markup = text or "".join(ElementTree.tostring(c, encoding="unicode") for c in element)
+        _check_feed_html(path, markup, report)
     urls = [element.get("href") or ""] + ([text] if tag in _FEED_URLS else [])
     for url in filter(None, urls):
         if _is_unsafe_url(url, tag):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -47,14 +48,14 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_the_seeds_site_has_no_problems(seeds_site):
     result = check_site(seeds_site.out, BASE, seeds_site.templates)
     assert result.problems == ()
-    assert result.pages == 10 and result.feeds == 1
+    assert result.pages == 10 and result.feeds == 15
 
 
 def test_cli_check_passes_on_the_seeds_site_and_is_fast(seeds_site, capsys):
     started = time.perf_counter()
     assert main(["--root", str(seeds_site.root), "check", "--strict"]) == 0
     assert time.perf_counter() - started < 2.0
-    assert "checked 11 pages and feeds" in capsys.readouterr().out
+    assert "checked 25 pages and feeds" in capsys.readouterr().out
 
 
 IN_MAIN = "</main>"
@@ -100,7 +101,8 @@ def test_each_broken_page_is_reported_naming_the_page(site, file, old, new, expe
      "link to 'https://example.org/briefing/articles/gone/' does not resolve"),
     ("<description>", "<description>&lt;script&gt;alert(1)&lt;/script&gt;", "<script>"),
     ("<description>", "<description>&lt;img src=x onerror=alert(1)&gt;", "onerror="),
-    ("<![CDATA[", "<![CDATA[<a href='javascript:alert(1)'>x</a>", "executable URL"),
+    ("<content:encoded>", "<content:encoded>&lt;a href='javascript:alert(1)'&gt;x&lt;/a&gt;",
+     "executable URL"),
     ("<title>The Briefing</title>", "<title></title>", "feed has no title"),
 ])
 def test_each_broken_feed_is_reported(site, old, new, expected):
@@ -176,3 +178,26 @@ def test_ci_flow_build_then_check_through_build_py(tmp_path):
                                 capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""
+
+
+def test_atom_html_content_is_checked_and_atom_text_is_not(site):
+    edit(site / "atom.xml", '<content type="html">', '<content type="html">&lt;script&gt;x()'
+         '&lt;/script&gt;')
+    assert [p.split(": error: ")[1] for p in problems(site)] == [
+        "<script> that the templates do not ship: 'x()'"]
+    edit(site / "themes/spud/atom.xml", "<title>", "<title>&lt;script&gt;y()&lt;/script&gt;")
+    assert len(problems(site)) == 1  # a text construct is shown as text: harmless
+
+
+def test_json_feeds_are_checked_for_markup_ids_and_links(site):
+    path = site / "feed.json"
+    feed = json.loads(path.read_text(encoding="utf-8"))
+    feed["items"][0]["content_html"] += '<img src="x" onerror="alert(1)">'
+    feed["items"][1]["id"] = feed["items"][0]["id"]
+    feed["items"][2]["url"] = BASE + "articles/gone/"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    found = [p.split(": error: ")[1] for p in problems(site)]
+    assert sorted(found) == sorted([
+        "event handler attribute onerror= on <img>",
+        f"feed item 2 repeats id {feed['items'][0]['id']!r}",
+        f"link to '{BASE}articles/gone/' does not resolve"])
