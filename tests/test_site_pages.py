@@ -181,3 +181,11 @@ def test_no_page_weighs_over_60_kb_of_html_and_css(project):
     for path in html_pages(project.out):
         size = (project.out / path).stat().st_size + css
         assert size <= MAX_PAGE_BYTES, (path, size)
+
+
+def test_the_sitemap_lists_every_page_but_the_404(project):
+    sitemap = (project.out / "sitemap.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    expected = {BASE_URL + path.removesuffix("index.html")
+                for path in html_pages(project.out) if path != "404.html"}
+    assert listed == expected
