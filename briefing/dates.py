@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from briefing.content import When
@@ -33,7 +33,12 @@ _MONTHS = {name: number for number, names in enumerate((
     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
 _MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
           r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_ZONE = "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True))
+_ZONE = (r"(?:GMT|UTC)\s?[+-]\s?\d{1,2}(?::?\d{2})?|"
+         + "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True)))
+_OFFSET = re.compile(r"(?:GMT|UTC)\s?(?P<sign>[+-])\s?(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?",
+                     re.IGNORECASE)
+_CLOCK_ALONE = re.compile(r"(?<![\d:.])(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b\.?"
+                          r"|\d{1,2}:\d{2})(?:\s*\(?(?P<zone>" + _ZONE + r")\b\)?)?", re.IGNORECASE)
 _TIME = (r"(?:\s*,?\s*(?:at\s+|@\s*|[-–]\s+)?"
          r"(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b\.?|\d{1,2}:\d{2}"
          r"|\d{1,2}\.\d{2}(?=\s+\(?(?:" + _ZONE + r")\b))"
@@ -144,9 +149,18 @@ def _to_when(match: re.Match[str], tz: ZoneInfo) -> When | None:
         clock = _clock(groups["time"])
         if clock is None:
             return day
-        zone = ZoneInfo(ZONES[groups["zone"].upper()]) if groups.get("zone") else tz
-        return datetime.combine(day, clock, tzinfo=zone)
+        return datetime.combine(day, clock, tzinfo=_zone(groups.get("zone"), tz))
     return day
+
+
+def _zone(text: str | None, tz: ZoneInfo) -> tzinfo:
+    """A named US/European zone, a 'GMT+1' offset, or the site's zone when none is given."""
+    if not text:
+        return tz
+    if offset := _OFFSET.fullmatch(text.strip()):
+        minutes = int(offset["hours"]) * 60 + int(offset["minutes"] or 0)
+        return timezone(timedelta(minutes=minutes if offset["sign"] == "+" else -minutes))
+    return ZoneInfo(ZONES[text.upper()])
 
 
 def _calendar_day(groups: dict[str, str | None]) -> date | None:
@@ -193,6 +207,9 @@ def read_date_line(line: str, tz: ZoneInfo) -> DateLine | None:
         return DateLine(tuple(dates), ())
     others: list[str] = []
     rest = line
+    if not isinstance(dates[0].value, datetime) and (clock := _CLOCK_ALONE.search(head)):
+        dates[0] = _with_time(dates[0], clock, tz)
+        rest = line[: clock.start()] + " " * (clock.end() - clock.start()) + line[clock.end():]
     for found in reversed(dates):
         rest = rest[: found.start] + " | " + rest[found.end:]
     for part in _SEGMENTS.split(rest):
@@ -204,6 +221,15 @@ def read_date_line(line: str, tz: ZoneInfo) -> DateLine | None:
             return None
         others.append(part)
     return DateLine(tuple(dates), tuple(others))
+
+
+def _with_time(found: FoundDate, clock: re.Match[str], tz: ZoneInfo) -> FoundDate:
+    """A bare date with the time written before it ('12:01 AM EST Jan 13, 2026')."""
+    value = _clock(clock["time"])
+    if value is None or isinstance(found.value, datetime):
+        return found
+    when = datetime.combine(found.value, value, tzinfo=_zone(clock["zone"], tz))
+    return FoundDate(when, found.updated, found.start, found.end)
 
 
 def is_relative_date(line: str) -> bool:

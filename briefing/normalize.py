@@ -49,8 +49,8 @@ _BOILERPLATE = _any(
     r"^scroll (?:down )?to continue\b.{0,30}$",
     r"^(?:related|read more|see also|recommended|also read|read next|more on this|"
     r"more from \w.{0,30}|watch|listen)\s*:.*$",
-    r"^(?:photo|image|illustration|photograph|graphic|video|credit|source image|pictured)"
-    r"(?: credit| by)?\s*:.{0,120}$",
+    r"^(?:photo|image|illustration|photograph|graphic|video|credits?|source image|pictured)"
+    r"(?: credits?| by)?\s*:.{0,120}$",
     r"^(?:click here|continue reading|skip to (?:main )?content|back to top|jump to)\b.{0,60}$",
     r"^home\s*[>/»›].{0,120}$",
     r"^(?:reporting|additional reporting|writing|editing|reporting and writing) by\b.{0,200}$",
@@ -79,11 +79,12 @@ _BOILERPLATE = _any(
     r"^(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}\b)?.{0,120}$",
     r"^subscribe to .{1,60}? to (?:keep|continue) reading\b.*$",
     # Image captions and credits: the credit closes the line.
-    r"^.{0,300}\b(?:photo|image|illustration|photograph|graphic|credit|video)(?: credit| by)?\s*"
-    r":\s*[A-Z][\w .,&'’/-]{1,80}$",
+    r"^.{0,300}\b(?:photo|image|illustration|photograph|graphic|credits?|video)"
+    r"(?: credits?| by)?\s*:\s*[A-Z][\w .,&'’/-]{1,80}$",
     r"^.{0,300}\((?:photo|image|illustration|photograph|credit|ap photo|afp photo)\b[^)]{0,100}"
     r"\)\.?$",
     r"^.{0,300}(?:/|\bvia )(?:getty images|afp|ap|reuters|bloomberg|shutterstock|alamy)\)?\.?$",
+    r"^(?:like )?loading\.\.\.$|^like this:$",
     r"^all rights reserved\.?$|^reuse this content$|^(?:see more|…see more|\.\.\.see more)$",
     r"^for immediate release\.?$|^#{3}$|^-?\s*ends\s*-?$",
     r"^\d+\s*(?:min(?:ute)?s?)\s+(?:read|listen)$",
@@ -103,7 +104,8 @@ _TRAILING_SECTION = re.compile(
     r"^(?:explore more on these topics|more on (?:this story|these topics)|related (?:articles|"
     r"stories|coverage|content|reading|posts)|read (?:more|next)|more from [\w .&'’-]{1,40}|"
     r"you (?:may|might) also like|most (?:popular|read)|recommended(?: for you| reading)?|"
-    r"trending(?: now)?|latest (?:news|stories)|further reading|more stories|popular stories)"
+    r"trending(?: now)?|latest (?:news|stories)|further reading|more stories|popular stories|"
+    r"topics|tags|related|share this|filed under)"
     r"\s*:?$", re.IGNORECASE)
 _EMPTY_LABELS = {"sources", "source", "topics", "tags", "related", "share", "comments",
                  "references", "more", "related articles", "read next", "footnotes", "notes"}
@@ -173,6 +175,7 @@ _FAQ_HEADING = re.compile(r"^(?:frequently asked questions|faqs?|common question
 _QA_PREFIX = re.compile(r"^(?:Q|Question)\s*[:.]\s*")
 _ANSWER_PREFIX = re.compile(r"^(?:A|Answer)\s*[:.]\s*")
 _SQUASH = re.compile(r"\W+")
+_SECTION_PREFIX = re.compile(r"^(?:[A-Z][\w&-]*(?: [A-Z&][\w&-]*)?|[A-Z][a-z]+ [a-z]+) \| (?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +249,8 @@ def _take_preamble(lines: list[str], header: _Header, tz: ZoneInfo) -> list[str]
         line = lines[index]
         if _is_boilerplate(line) or _is_kicker(line, lines[index + 1]):
             header.dropped.append(line)
+        elif byline := _byline_name(line):
+            header.take_author(byline)
         elif (found := read_date_line(unglue(line), tz)) and _looks_like_headline(lines[index + 1]):
             _record_date_line(found, header)
         else:
@@ -263,7 +268,7 @@ def _is_kicker(line: str, following: str) -> bool:
 
 
 def _take_title(lines: list[str]) -> tuple[str, bool, list[str]]:
-    first = _strip_citations(lines[0])
+    first = _SECTION_PREFIX.sub("", _strip_citations(lines[0]))
     if _looks_like_headline(first):
         return first, False, lines[1:]
     return "", True, lines
@@ -289,12 +294,13 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
     end = stop = 0
     for stop, (line, kind) in enumerate(zip(window, kinds, strict=True)):
         if kind is None:
-            if stop == 0 and title and len(line) <= 400:
+            if _is_name_next_to_metadata(window, kinds, stop):
+                header.take_author(line)
+            elif stop == 0 and title and len(line) <= 400:
                 dek_at = 0
                 continue
-            if not _is_name_next_to_metadata(window, kinds, stop):
+            else:
                 break
-            header.take_author(line)
         elif isinstance(kind, DateLine):
             _record_date_line(kind, header)
         elif kind == "byline":
@@ -437,7 +443,7 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
             if match := _DOMAIN_SECTION.match(line):
                 header.take_publisher(match.group("domain"))
             kept.append(line)
-    return _drop_trailing_sections(_drop_empty_labels(kept, header), header)
+    return _drop_empty_labels(_drop_trailing_sections(kept, header), header)
 
 
 def _read_publisher_hint(line: str, header: _Header) -> None:

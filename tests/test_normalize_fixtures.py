@@ -48,10 +48,10 @@ def test_boilerplate_is_dropped_and_recorded_and_article_text_stays(case):
     raw_lines = split_lines(read_seed(CORPUS / f"{case.name}.txt", CORPUS)[0].text)
     for text in case.expected.get("boilerplate") or []:
         line = next(raw for raw in raw_lines if text.strip("\n") in raw)
-        # Date lines and labels ('Authors:') become front matter fields; citation markers
-        # are removed in place.
-        is_label = line.endswith(":") and len(line.split()) <= 3
-        if find_date(line, TZ) is None and not is_label and not text.startswith("["):
+        # Date lines, bylines and labels ('Authors:') become front matter fields; citation
+        # markers are removed in place.
+        is_field = (line.endswith(":") and len(line.split()) <= 3) or line.startswith("By ")
+        if find_date(line, TZ) is None and not is_field and not text.startswith("["):
             assert text.strip("\n") in dropped, text
 
 
