@@ -113,7 +113,7 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
             log.add(*notes)
             normalized = normalize_text(seed.text, config.tz)
         except BriefingError as exc:
-            log.add(exc.diagnostic)
+            log.add(replace(exc.diagnostic, path=exc.diagnostic.path or project.name(path)))
             continue
         scores = classify(themes, normalized.title, f"{normalized.dek or ''}\n{normalized.body}")
         article = draft_article(seed, normalized, assigned_themes(scores),

@@ -9,6 +9,9 @@ from slugify import slugify
 MAX_LENGTH = 60
 _DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "its", "of", "on", "or",
              "the", "to", "with"}
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+             *(f"lpt{n}" for n in range(10))}
+"""Names Windows cannot use for a file, whatever the extension."""
 _ID_NAMESPACE = uuid.UUID("6f1c1f57-64e5-4d6e-9f3a-0b9f7a2c5e11")
 
 
@@ -21,6 +24,8 @@ def slug_for(title: str) -> str:
         while len(parts) > 3 and parts[-1] in _DANGLING:
             parts.pop()
         slug = "-".join(parts)
+    if slug in _RESERVED:
+        slug += "-article"
     return slug or "article"
 
 
