@@ -24,10 +24,10 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
 
 FIELD_ORDER = (
-    "title", "slug", "date", "updated", "dek", "author", "publisher", "themes", "summary",
+    "title", "slug", "date", "updated", "dek", "author", "publisher", "url", "themes", "summary",
     "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
 )
-_STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "summary", "source", "id",
+_STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "url", "summary", "source", "id",
                   "seed_sha256", "checksum")
 _CHECKSUM_LINE = re.compile(r"^checksum: ([0-9a-f]{16})\n", re.MULTILINE)
 
@@ -49,6 +49,8 @@ class Article:
     dek: str | None = None
     author: str | None = None
     publisher: str | None = None
+    url: str | None = None
+    """The article's original address, when the seed manifest gives it."""
     themes: tuple[str, ...] = ()
     summary: str = ""
     source: str | None = None
@@ -128,6 +130,9 @@ def parse_article(text: str, path: str) -> Article:
     dropped = meta.get("dropped", [])
     if not isinstance(dropped, list) or not all(isinstance(t, str) for t in dropped):
         raise fail("dropped", "must be a list of text lines")
+    url = meta.get("url")
+    if url is not None and not re.match(r"^https?://[^\s/]+", url):
+        raise fail("url", f"must be an http(s) address, got {url!r}")
     inferred = meta.get("title_inferred", False)
     if not isinstance(inferred, bool):
         raise fail("title_inferred", "must be true or false")
@@ -142,6 +147,7 @@ def parse_article(text: str, path: str) -> Article:
         dek=meta.get("dek"),
         author=meta.get("author"),
         publisher=meta.get("publisher"),
+        url=url,
         themes=tuple(dict.fromkeys(themes)),
         summary=meta.get("summary") or "",
         source=meta.get("source"),
@@ -195,6 +201,7 @@ def dump_article(article: Article) -> str:
         "dek": article.dek,
         "author": article.author,
         "publisher": article.publisher,
+        "url": article.url,
         "themes": list(article.themes),
         "summary": article.summary or None,
         "source": article.source,

@@ -192,6 +192,8 @@ class Normalized:
     author: str | None = None
     publisher: str | None = None
     dropped: tuple[str, ...] = field(default=())
+    url: str | None = None
+    """Where the article was published; only the manifest gives it."""
 
 
 @dataclass(slots=True)

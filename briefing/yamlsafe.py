@@ -39,6 +39,16 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _TextDatesLoader(_StrictLoader):
+    """Leaves dates as text, so a caller can validate them one value at a time."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _StrictLoader.yaml_implicit_resolvers.items()
+}
+
+
 class YamlProblem(Exception):
     """YAML that cannot be loaded; ``line`` is 1-based within the YAML text, when known."""
 
@@ -48,10 +58,10 @@ class YamlProblem(Exception):
         self.line = line
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str, dates_as_text: bool = False) -> Any:
     """Load one YAML document safely; raise YamlProblem with a line number on any failure."""
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=_TextDatesLoader if dates_as_text else _StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
