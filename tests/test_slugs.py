@@ -10,6 +10,8 @@ from briefing.slugs import MAX_LENGTH, slug_for, stable_id, unique_slug
     ("OpenAI kills Sora to feed 'Spud,' its next major model",
      "openai-kills-sora-to-feed-spud-its-next-major-model"),
     ("Café Ünïcode: Zürich’s AI hub", "cafe-unicode-zurichs-ai-hub"),
+    ("Codex is quietly becoming OpenAI's most important product",
+     "codex-is-quietly-becoming-openais-most-important-product"),
     ("../../etc/passwd", "etc-passwd"),
     ("C:\\Windows\\system32 & /dev/null", "c-windows-system32-dev-null"),
     ("CON", "con-article"),
