@@ -70,6 +70,11 @@ _LEADING_LABEL = re.compile(r"^(?:(?:last|originally|first)\s+)?(?:published|pos
                             r"modified|edited|revised)\b", re.IGNORECASE)
 
 
+MAX_DATE_LINE = 240
+"""Longer lines are prose, not date lines (checked first: it keeps normalizing fast)."""
+_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+
+
 @dataclass(frozen=True, slots=True)
 class FoundDate:
     """A full date (day, month and year) found in a line of text."""
@@ -199,8 +204,10 @@ def read_date_line(line: str, tz: ZoneInfo) -> DateLine | None:
     is a date, a label, a reading time or a short phrase such as a byline or a
     section; a line that starts with 'Published' or 'Updated' and a date may go on.
     """
+    if len(line) > MAX_DATE_LINE or not _YEAR_HINT.search(line):
+        return None
     dates = find_dates(line, tz)
-    if not dates or len(line) > 240:
+    if not dates:
         return None
     head = line[: dates[0].start]
     if _LEADING_LABEL.match(line) and len(_words(_LABELS.sub(" ", head))) == 0:
@@ -234,6 +241,8 @@ def _with_time(found: FoundDate, clock: re.Match[str], tz: ZoneInfo) -> FoundDat
 
 def is_relative_date(line: str) -> bool:
     """'6 days ago', 'Updated 3 hours ago': a time the text cannot pin to a day."""
+    if len(line) > 60:
+        return False
     rest = _RELATIVE.sub(" ", line)
     return rest != line and not _words(_LABELS.sub(" ", rest))
 
@@ -252,4 +261,6 @@ _GLUED = re.compile(r"(?<=[a-z])(?=\d+\s*min(?:ute)?s?\s+read)"
 
 def unglue(line: str) -> str:
     """Separate metadata pasted without spaces: 'Jane Doe3 min read·Mar 3, 2026'."""
+    if len(line) > MAX_DATE_LINE:
+        return line
     return _GLUED.sub(" · ", line)

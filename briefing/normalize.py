@@ -285,7 +285,9 @@ def _looks_like_headline(line: str) -> bool:
 
 
 def _same_text(a: str, b: str) -> bool:
-    return bool(a) and _SQUASH.sub("", a).lower() == _SQUASH.sub("", b).lower()
+    if not a or not b or len(a) > 2 * len(b) + 20 or len(b) > 2 * len(a) + 20:
+        return False
+    return _SQUASH.sub("", a).lower() == _SQUASH.sub("", b).lower()
 
 
 def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneInfo) -> list[str]:
@@ -412,6 +414,8 @@ def _record_date(found: FoundDate, header: _Header) -> None:
 
 
 def _is_boilerplate(line: str) -> bool:
+    if len(line) > 400:  # longer than any caption or footer: an article paragraph
+        return False
     if _BOILERPLATE.match(line):
         return True
     words = line.lower().replace("|", " ").replace("·", " ").split()
@@ -489,7 +493,7 @@ def _drop_trailing_sections(lines: list[str], header: _Header) -> list[str]:
 
 
 def _strip_citations(line: str) -> str:
-    return _CITATIONS.sub("", line)
+    return _CITATIONS.sub("", line) if "[" in line else line
 
 
 def _looks_like_heading(line: str) -> bool:
