@@ -16,6 +16,7 @@ from briefing import feeds, render
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
+from briefing.digest import build_digest
 from briefing.errors import BriefingError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
@@ -98,7 +99,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False) ->
     plans = normalize_seeds(project, config, themes, force, log)
     articles = load_articles(project, themes, log)
     site = assemble(config, themes, articles)
-    outputs = [*render.render_pages(site, project.templates), feeds.render_rss(site)]
+    outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
     written = publish(project.out, outputs)
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
 
@@ -193,8 +194,9 @@ def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) 
 
 
 def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article]) -> Site:
-    """Score every article against every theme and order the site newest first."""
+    """Score every article against every theme, order the site newest first, digest it."""
     scores = {a.slug: classify(themes, a.title, f"{a.dek or ''}\n{a.body}") for a in articles}
     with_themes = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                    for a in articles]
-    return Site(config, themes, newest_first(with_themes, config), scores)
+    ordered = newest_first(with_themes, config)
+    return Site(config, themes, ordered, scores, build_digest(themes, ordered))
