@@ -29,7 +29,9 @@ FIELD_ORDER = (
 )
 _STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "url", "summary", "source", "id",
                   "seed_sha256", "checksum")
-_CHECKSUM_LINE = re.compile(r"^checksum: ([0-9a-f]{16})\n", re.MULTILINE)
+_CHECKSUM_LINE = re.compile(r"^checksum: '?([0-9a-f]{16})'?\n", re.MULTILINE)
+_YAML_NUMBER = re.compile(r"^(?:[0-9]+|0b[01]+)$")
+"""Hex digests YAML would read as numbers (all digits, or 0b and bits): these are quoted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +215,8 @@ def dump_article(article: Article) -> str:
     front = dump_yaml({k: v for k, v in meta.items() if v is not None})
     body = article.body.strip("\n")
     digest = _digest(f"---\n{front}---\n\n{body}\n")
-    return f"---\n{front}checksum: {digest}\n---\n\n{body}\n"
+    shown = f"'{digest}'" if _YAML_NUMBER.match(digest) else digest
+    return f"---\n{front}checksum: {shown}\n---\n\n{body}\n"
 
 
 def _digest(text: str) -> str:
