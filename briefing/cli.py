@@ -7,11 +7,12 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from briefing import __version__, pipeline
 from briefing.adding import add_article, read_input
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, Severity
 from briefing.pipeline import Project, Report
 
 
@@ -28,8 +29,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="normalize seeds, then render the site")
     _add_seed_options(build)
-    build.add_argument("--out", type=Path, help="output folder (default: site/)")
-    build.add_argument("--base-url", help="override base_url from briefing.yaml")
+    _add_site_options(build)
 
     normalize = commands.add_parser("normalize", help="normalize seeds into content only")
     _add_seed_options(normalize)
@@ -40,8 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     _add_seed_options(add)
 
     commands.add_parser("serve", help="preview server with live reload (not available yet)")
-    commands.add_parser("check", help="validate a built site (not available yet)")
+    check = commands.add_parser(
+        "check", help="validate a built site: links, anchors, HTML5, feeds, scripts, sitemap")
+    _add_site_options(check)
+    for command in (build, normalize, check):
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
+
+
+def _add_site_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--out", type=Path, help="site folder (default: site/)")
+    command.add_argument("--base-url", help="override base_url from briefing.yaml")
 
 
 def _add_seed_options(command: argparse.ArgumentParser) -> None:
@@ -66,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = pipeline.normalize(project, args.force)
         elif command == "add":
             return _add(project, args.file)
+        elif command == "check":
+            report = pipeline.check(project, args.base_url)
         else:
             print(f"briefing {command}: not available yet", file=sys.stderr)
             return 2
@@ -79,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)",
                   file=sys.stderr)
         return 1
+    if getattr(args, "strict", False):
+        report = strict(report)
     _print_report(command, report, time.perf_counter() - started)
     return 1 if report.failed else 0
 
@@ -96,6 +109,13 @@ def _add(project: Project, file: str) -> int:
     return 1 if added.report.failed else 0
 
 
+def strict(report: Report) -> Report:
+    """The same report with every warning turned into an error (``--strict``)."""
+    raised = tuple(replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+                   for d in report.diagnostics)
+    return replace(report, diagnostics=raised)
+
+
 def _print_report(command: str, report: Report, seconds: float) -> None:
     for diagnostic in report.diagnostics:
         print(diagnostic, file=sys.stderr)
@@ -104,7 +124,9 @@ def _print_report(command: str, report: Report, seconds: float) -> None:
             print(f"{step.action.value}: {step.path}")
     written = sum(1 for p in report.plans if p.action.writes)
     summary = f"normalized {len(report.plans)} seeds ({written} written)"
-    if command == "build":
+    if command == "check":
+        summary = f"checked {report.files_checked} pages and feeds"
+    elif command == "build":
         summary += f"; built {report.articles} articles, {report.files_written} files"
     errors = sum(1 for d in report.diagnostics if d.is_error)
     if errors:

@@ -53,7 +53,7 @@ def load_manifest(path: Path, name: str) -> tuple[dict[str, Source], list[Diagno
         return {}, []
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     try:
-        data = load_yaml(text, dates_as_text=True)
+        data = load_yaml(text, plain_text=True)
     except YamlProblem as exc:
         return {}, [Diagnostic(f"invalid YAML: {exc.message}", name, exc.line)]
     if data is None:

@@ -266,7 +266,7 @@ def _is_kicker(line: str, following: str) -> bool:
     words = line.split()
     short = len(words) <= 2 or (line.isupper() and len(words) <= 4)
     return (short and not line.endswith((".", "?", "!", ":")) and len(following.split()) >= 4
-            and _looks_like_headline(following))
+            and not following.endswith(".") and _looks_like_headline(following))
 
 
 def _take_title(lines: list[str]) -> tuple[str, bool, list[str]]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefing import feeds, render
+from briefing import feeds, render, sitemap
+from briefing.check import check_site
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
@@ -20,10 +21,13 @@ from briefing.digest import build_digest
 from briefing.errors import BriefingError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
-from briefing.seeds import read_seed, relative_source, seed_paths
+from briefing.seeds import MAX_SEED_BYTES, read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
 from briefing.write import contained, publish, write_text_file
+
+MAX_CONTENT_BYTES = 2 * MAX_SEED_BYTES
+"""A content file is its seed's text plus front matter; larger ones are refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,7 @@ class Report:
     plans: tuple[Plan, ...] = ()
     articles: int = 0
     files_written: int = 0
+    files_checked: int = 0
 
     @property
     def failed(self) -> bool:
@@ -100,8 +105,16 @@ def build(project: Project, base_url: str | None = None, force: bool = False) ->
     articles = load_articles(project, themes, log)
     site = assemble(config, themes, articles)
     outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
+    outputs += sitemap.site_index(config.base_url, outputs)
     written = publish(project.out, outputs)
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
+
+
+def check(project: Project, base_url: str | None = None) -> Report:
+    """Validate the built site in ``project.out`` (links, HTML5, feeds, scripts, sitemap)."""
+    config, _ = load_settings(project, base_url)
+    result = check_site(project.out, config.base_url, project.templates, project.name)
+    return Report(result.problems, files_checked=result.pages + result.feeds)
 
 
 def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
@@ -154,8 +167,11 @@ def _source_line(text: str) -> str | None:
 
 def _apply(project: Project, step: Plan, log: _Collector) -> None:
     if step.action.writes:
-        target = contained(project.root, step.path)
-        write_text_file(target, step.text)
+        try:
+            write_text_file(contained(project.content, Path(step.path).name), step.text)
+        except BriefingError as exc:
+            log.add(Diagnostic(exc.diagnostic.message, step.path))
+            return
     if step.action is Action.STALE:
         log.add(Diagnostic(f"hand-edited, and its seed {step.article.source} has changed since: "
                            "merge by hand, or run normalize --force to overwrite",
@@ -171,6 +187,10 @@ def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) 
     articles: dict[str, Article] = {}
     for path in sorted(project.content.glob("*.md")):
         name = project.name(path)
+        if path.stat().st_size > MAX_CONTENT_BYTES:
+            log.add(Diagnostic(f"file is {path.stat().st_size:,} bytes; the limit for one "
+                               f"article is {MAX_CONTENT_BYTES:,}", name))
+            continue
         try:
             article = parse_article(path.read_text(encoding="utf-8"), name)
         except UnicodeDecodeError:

@@ -56,7 +56,7 @@ def test_checksum_tells_a_hand_edit():
     ("---\ntitle: x\nslug: ../../etc\n---\n", 3, "slug"),
     ("---\ntitle: x\ncolour: red\n---\n", 3, "colour"),
     ("---\ntitle: !!python/object:os.system {}\n---\n", 2, "constructor"),
-    ("---\ntitle: x\ndate: 2026-02-30\n---\n", None, "day is out of range"),
+    ("---\ntitle: x\ndate: 2026-02-30\n---\n", 3, "day is out of range"),
 ])
 def test_bad_front_matter_is_an_error_with_file_and_line(text, line, fragment):
     with pytest.raises(ContentError) as err:

@@ -61,7 +61,7 @@ def test_line_endings_and_encodings_do_not_change_the_result(project):
     (project.seeds / "zz_crlf.txt").write_bytes(b"\xef\xbb\xbf" + text.encode())
     (project.seeds / "zz_cr.txt").write_bytes(text.replace("\r\n", "\r").encode("cp1252"))
     report = pipeline.normalize(project)
-    warnings = [(d.path, d.message) for d in report.diagnostics]
-    assert warnings == [("seeds/zz_cr.txt", "not UTF-8; decoded as Windows-1252")]
+    assert [d.path for d in report.diagnostics] == ["seeds/zz_cr.txt"]
+    assert "Windows-1252" in report.diagnostics[0].message
     bodies = [p.article.body for p in report.plans if p.article.source.startswith("seeds/zz_")]
     assert len(bodies) == 2 and bodies[0] == bodies[1]
