@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefing import __version__, pipeline
+from briefing.adding import add_article, read_input
 from briefing.errors import BriefingError, Severity
 from briefing.pipeline import Project, Report
 
@@ -32,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
 
     normalize = commands.add_parser("normalize", help="normalize seeds into content only")
     _add_seed_options(normalize)
+
+    add = commands.add_parser("add", help="save a pasted article into seeds/ and normalize it")
+    add.add_argument("file", nargs="?", default="-",
+                     help="the article as plain text, or - to read standard input (default)")
+    _add_seed_options(add)
 
     commands.add_parser("serve", help="preview server with live reload (not available yet)")
     check = commands.add_parser(
@@ -67,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     getattr(args, "force", False))
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
+        elif command == "add":
+            return _add(project, args.file)
         elif command == "check":
             report = pipeline.check(project, args.base_url)
         else:
@@ -86,6 +94,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = strict(report)
     _print_report(command, report, time.perf_counter() - started)
     return 1 if report.failed else 0
+
+
+def _add(project: Project, file: str) -> int:
+    data, origin = read_input(file, sys.stdin.buffer.read() if file == "-" else None)
+    added = add_article(project, data, origin)
+    for diagnostic in added.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    print(f"{'already a seed' if added.already_there else 'saved'}: {added.seed}")
+    if added.plan is None:
+        return 1
+    print(f"{added.plan.action.value}: {added.plan.path}")
+    print(f"themes: {', '.join(added.plan.article.themes) or '(none)'}")
+    return 1 if added.report.failed else 0
 
 
 def strict(report: Report) -> Report:

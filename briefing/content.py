@@ -25,12 +25,14 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
 
 FIELD_ORDER = (
-    "title", "slug", "date", "updated", "dek", "author", "publisher", "themes", "summary",
+    "title", "slug", "date", "updated", "dek", "author", "publisher", "url", "themes", "summary",
     "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
 )
-_STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "summary", "source", "id",
+_STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "url", "summary", "source", "id",
                   "seed_sha256", "checksum")
-_CHECKSUM_LINE = re.compile(r"^checksum: ([0-9a-f]{16})\n", re.MULTILINE)
+_CHECKSUM_LINE = re.compile(r"^checksum: '?([0-9a-f]{16})'?\n", re.MULTILINE)
+_YAML_NUMBER = re.compile(r"^(?:[0-9]+|0b[01]+)$")
+"""Hex digests YAML would read as numbers (all digits, or 0b and bits): these are quoted."""
 # Controls no page or feed can carry (XML 1.0 forbids C0, HTML5 calls them parse errors),
 # and in front matter also the bidi overrides and isolates that make a title read backwards.
 _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -54,6 +56,8 @@ class Article:
     dek: str | None = None
     author: str | None = None
     publisher: str | None = None
+    url: str | None = None
+    """The article's original address, when the seed manifest gives it."""
     themes: tuple[str, ...] = ()
     summary: str = ""
     source: str | None = None
@@ -141,6 +145,9 @@ def parse_article(text: str, path: str) -> Article:
     dropped = meta.get("dropped", [])
     if not isinstance(dropped, list) or not all(isinstance(t, str) for t in dropped):
         raise fail("dropped", "must be a list of text lines")
+    url = meta.get("url")
+    if url is not None and not re.match(r"^https?://[^\s/]+", url):
+        raise fail("url", f"must be an http(s) address, got {url!r}")
     inferred = meta.get("title_inferred", False)
     if not isinstance(inferred, bool):
         raise fail("title_inferred", "must be true or false")
@@ -155,6 +162,7 @@ def parse_article(text: str, path: str) -> Article:
         dek=meta.get("dek"),
         author=meta.get("author"),
         publisher=meta.get("publisher"),
+        url=url,
         themes=tuple(dict.fromkeys(themes)),
         summary=meta.get("summary") or "",
         source=meta.get("source"),
@@ -219,6 +227,7 @@ def dump_article(article: Article) -> str:
         "dek": article.dek,
         "author": article.author,
         "publisher": article.publisher,
+        "url": article.url,
         "themes": list(article.themes),
         "summary": article.summary or None,
         "source": article.source,
@@ -230,7 +239,8 @@ def dump_article(article: Article) -> str:
     front = dump_yaml({k: v for k, v in meta.items() if v is not None})
     body = article.body.strip("\n")
     digest = _digest(f"---\n{front}---\n\n{body}\n")
-    return f"---\n{front}checksum: {digest}\n---\n\n{body}\n"
+    shown = f"'{digest}'" if _YAML_NUMBER.match(digest) else digest
+    return f"---\n{front}checksum: {shown}\n---\n\n{body}\n"
 
 
 def _digest(text: str) -> str:

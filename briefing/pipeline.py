@@ -19,6 +19,7 @@ from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
 from briefing.digest import build_digest
 from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
 from briefing.seeds import MAX_SEED_BYTES, read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
@@ -122,14 +123,17 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
                     force: bool, log: _Collector) -> list[Plan]:
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
+    manifest_file = project.seeds / MANIFEST_NAME
+    sources, notes = load_manifest(manifest_file, project.name(manifest_file))
+    log.add(*notes)
     plans = []
     for path in seed_paths(project.seeds):
         try:
             seed, notes = read_seed(path, project.root)
             log.add(*notes)
-            normalized = normalize_text(seed.text, config.tz)
+            normalized = apply_source(normalize_text(seed.text, config.tz), sources.get(path.name))
         except BriefingError as exc:
-            log.add(exc.diagnostic)
+            log.add(replace(exc.diagnostic, path=exc.diagnostic.path or project.name(path)))
             continue
         scores = classify(themes, normalized.title, f"{normalized.dek or ''}\n{normalized.body}")
         article = draft_article(seed, normalized, assigned_themes(scores),

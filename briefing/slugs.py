@@ -16,7 +16,9 @@ _ID_NAMESPACE = uuid.UUID("6f1c1f57-64e5-4d6e-9f3a-0b9f7a2c5e11")
 
 def slug_for(title: str) -> str:
     """ASCII, lowercase, hyphenated, at most 60 characters, cut at a word."""
-    slug = slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True)
+    # "OpenAI's" reads as "openais", not "openai-s".
+    slug = slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True,
+                   replacements=[["'", ""], ["’", ""]])
     if len(slug) > MAX_LENGTH - 10:
         # A cut title reads better without a dangling "to", "and", "the".
         parts = slug.split("-")

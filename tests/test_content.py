@@ -64,3 +64,14 @@ def test_bad_front_matter_is_an_error_with_file_and_line(text, line, fragment):
     assert err.value.diagnostic.path == "content/bad.md"
     assert err.value.diagnostic.line == line
     assert fragment in str(err.value)
+
+
+def test_a_checksum_of_digits_only_stays_text(monkeypatch):
+    from briefing import content
+    from briefing.content import Article, dump_article, is_pristine, parse_article
+
+    monkeypatch.setattr(content, "_digest", lambda text: "0123456789012345")
+    text = dump_article(Article(title="T", slug="t", id="urn:x", body="Body.\n"))
+    assert "checksum: '0123456789012345'" in text
+    assert parse_article(text, "content/t.md").checksum == "0123456789012345"
+    assert is_pristine(text)
