@@ -1,17 +1,23 @@
 """Per-article work, cached and spread over cores: content file -> Article, scores, page.
 
-Everything done here depends only on one content file and the ``Inputs`` (config,
-themes, templates, code version), so its result can be cached under a hash of exactly
-those and computed in any process. What depends on several articles (duplicate slugs,
-order, front page, theme pages, feeds, digest) is done afterwards from these results.
-An article page is rendered with a view of the site holding just that article: a
-template that wanted other articles on an article page would break that contract.
+Two passes, each a function of one article and the ``Inputs`` (config, themes,
+templates, code version), so each result can be cached under a hash of exactly those
+and computed in any process:
+
+1. reading: content file -> ``Record`` (validated Article, theme scores), cached by
+   the file's bytes;
+2. pages: article -> its page, written by the worker straight into the staging folder,
+   skipped when site/ holds the page made from the same inputs. An article page also
+   shows its neighbours in its main theme (the trail), so their keys are in its key.
+
+What depends on the whole archive (order, duplicate slugs, trails, front page, theme
+pages, feeds, digest) is computed in the main process from these results.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,10 +30,14 @@ from briefing.config import SiteConfig, Theme
 from briefing.content import Article, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic, Severity
 from briefing.parallel import pool_map
-from briefing.publish import stage
-from briefing.render import OutputFile, article_page, make_environment
+from briefing.progress import Meter
+from briefing.publish import Publisher, stage
+from briefing.render import Trail, article_page, article_path, make_environment, trails
+from briefing.seeds import MAX_SEED_BYTES
 from briefing.site import Site
 
+MAX_CONTENT_BYTES = 2 * MAX_SEED_BYTES
+"""A content file is its seed's text plus front matter; larger ones are refused."""
 RECORDS = "articles"
 HTML_MEMO = "html"
 
@@ -79,12 +89,10 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """One content file, worked on: its record, body, and where its page was staged."""
+    """One content file, read: its record, and its body when a worker read it."""
 
     record: Record
     body: str = ""
-    staged: str | None = None
-    """The page's path in the site, already written into the staging folder."""
 
     def article(self) -> Article | None:
         article = self.record.article
@@ -135,22 +143,21 @@ def content_files(folder: Path, root: Path) -> list[tuple[str, str]]:
     return [(prefix + name, os.path.join(where, name)) for name in names]
 
 
-def read(name: str, path: str, inputs: Inputs) -> tuple[Source, bytes]:
-    """A content file's bytes, and its source with the cache key they give."""
+def read(name: str, path: str, inputs: Inputs) -> tuple[Source, bytes] | Diagnostic:
+    """A content file's bytes and its source (with the key they give), or why not."""
     with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_CONTENT_BYTES:
+            return Diagnostic(f"file is {size:,} bytes; the limit for one article is "
+                              f"{MAX_CONTENT_BYTES:,}", name)
         data = handle.read()
     return Source(name, path, digest(inputs.key, name, data)), data
 
 
-def process(job: tuple[Source, Path]) -> Done:
-    """Read, validate, classify one content file; render its page into ``staging``.
-
-    Pages are written here, in the worker, so that writing is spread over the cores
-    and no page travels back to the main process.
-    """
-    src, staging = job
-    inputs, env = _WORKER.inputs, _WORKER.env
-    assert inputs is not None and env is not None, "start_worker() first"
+def process(src: Source) -> Done:
+    """Read, validate and classify one content file (pass 1)."""
+    inputs = _WORKER.inputs
+    assert inputs is not None, "start_worker() first"
     with open(src.path, "rb") as handle:
         data = handle.read()
     if digest(inputs.key, src.name, data) != src.key:
@@ -161,16 +168,56 @@ def process(job: tuple[Source, Path]) -> Done:
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
     if not article.themes:
         article = replace(article, themes=assigned_themes(scores))
-    page = render_page(env, inputs, article, scores)
-    stage(staging, page)
-    return Done(_record(src.name, data, article, scores, notes), article.body, page.path)
+    return Done(_record(src.name, data, article, scores, notes), article.body)
 
 
-def render_page(env: jinja2.Environment, inputs: Inputs, article: Article,
-                scores: tuple[ThemeScore, ...]) -> OutputFile:
-    """An article's page, rendered with a view of the site holding just that article."""
-    view = Site(inputs.config, inputs.themes, (article,), {article.slug: scores})
-    return article_page(env, view, article)
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """Everything one article page needs (pass 2)."""
+
+    article: Article
+    scores: tuple[ThemeScore, ...]
+    trail: Trail
+    """Neighbours without their bodies: the pager shows their titles and links."""
+    staging: Path
+
+
+def render_page(job: PageJob) -> str:
+    """Render one article page into the staging folder; returns its path in the site."""
+    inputs, env = _WORKER.inputs, _WORKER.env
+    assert inputs is not None and env is not None, "start_worker() first"
+    view = Site(inputs.config, inputs.themes, (job.article,), {job.article.slug: job.scores})
+    page = article_page(env, view, job.article, job.trail)
+    stage(job.staging, page)
+    return page.path
+
+
+def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
+                  meter: Meter | None = None) -> None:
+    """Every article page: kept when site/ has it from the same inputs, else rendered."""
+    jobs: list[PageJob] = []
+    page_keys: dict[str, str] = {}
+    for article, where in zip(site.articles, trails(site).values(), strict=True):
+        key = digest(keys[article.slug], where.theme.slug if where.theme else "",
+                     *(keys[n.slug] if n else "" for n in (where.newer, where.older)))
+        path = article_path(article)
+        page_keys[path] = key
+        if publisher.can_keep(path, key):
+            publisher.keep(path, key)
+        else:
+            trail = replace(where, newer=_bodiless(where.newer), older=_bodiless(where.older))
+            jobs.append(PageJob(article, site.scores.get(article.slug, ()), trail,
+                                publisher.staging))
+    if meter:
+        meter.begin(len(jobs), "writing pages")
+    for path in pool_map(render_page, jobs, start_worker, (inputs,)):
+        if meter:
+            meter.advance()
+        publisher.adopt(path, page_keys[path])
+
+
+def _bodiless(article: Article | None) -> Article | None:
+    return replace(article, body="") if article else None
 
 
 def read_article(name: str, data: bytes, themes: tuple[Theme, ...],
@@ -206,9 +253,9 @@ def _record(name: str, data: bytes, article: Article, scores: tuple[ThemeScore, 
 pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)
 
 
-def process_all(jobs: list[tuple[Source, Path]], inputs: Inputs,
+def process_all(jobs: list[Source], inputs: Inputs,
                 tick: Callable[[], None]) -> Iterator[Done]:
-    """Process content files in order, on every core when there are enough of them."""
+    """Read content files in order, on every core when there are enough of them."""
     for done in pool_map(process, jobs, start_worker, (inputs,)):
         tick()
         yield done

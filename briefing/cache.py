@@ -32,7 +32,8 @@ def digest(*parts: bytes | str) -> str:
     """A short, collision-safe hash of some inputs (blake2b, 128 bits)."""
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        # surrogateescape: file names a C locale decoded byte by byte still hash.
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
@@ -87,8 +88,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary name, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 class BuildCache:

@@ -16,6 +16,7 @@ Identity: an item's guid/id is the article's front matter ``id``, never its URL 
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -202,7 +203,9 @@ def _add_entry(feed: FeedGenerator, channel: Channel, item: FeedItem) -> None:
     if item.published:
         entry.published(item.published)
     if item.summary:
-        entry.summary(item.summary)
+        entry.summary(item.summary)  # Atom: type text
+        # RSS readers render <description> as HTML: the plain-text summary is escaped for it.
+        entry.description(html.escape(item.summary, quote=False))
     # type='html' is escaped text: valid Atom, and RSS content:encoded (CDATA is not Atom).
     entry.content(item.content_html, type="html")
     if item.byline:

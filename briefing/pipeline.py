@@ -14,12 +14,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefing import articles as per_article
-from briefing import feeds, markdown, render
+from briefing import feeds, markdown, render, search, sitemap
 from briefing.cache import BuildCache
+from briefing.check import check_site
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
+from briefing.digest import build_digest
 from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
 from briefing.progress import Meter
 from briefing.publish import Publisher
@@ -27,6 +30,8 @@ from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
 from briefing.write import contained, write_text_file
+
+MAX_CONTENT_BYTES = per_article.MAX_CONTENT_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,7 @@ class Report:
     articles: int = 0
     files_written: int = 0
     """Files written to (or removed from) the site; unchanged files are left alone."""
+    files_checked: int = 0
     pages: int = 0
     feeds: int = 0
 
@@ -103,7 +109,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     """The whole build: normalize, load content, classify, render pages and feeds, publish.
 
     Per-article work is cached in .cache/ and spread over the cores; pages drawn from
-    many articles and the feeds are made afresh every time from the per-article results.
+    many articles, the feeds, search index and sitemap are made afresh every time.
     """
     config, themes = load_settings(project, base_url)
     log = _Collector()
@@ -112,14 +118,20 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     inputs = per_article.Inputs.of(config, themes, project.templates)
     per_article.start_worker(inputs)
     publisher = Publisher(project.out, cache)
+    memo = cache.memo(per_article.HTML_MEMO)
     try:
-        articles, scores = load_articles(project, inputs, cache, publisher, log, meter)
+        articles, scores, keys = read_articles(project, inputs, cache, log, meter)
         site = finish_site(config, themes, articles, scores)
-        memo = cache.memo(per_article.HTML_MEMO)
+        per_article.publish_pages(site, inputs, keys, publisher, meter)
         markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
         pages = render.aggregate_pages(per_article.environment(), site, project.templates)
         feed_files = feeds.render_feeds(site)
         for output in [*pages, *feed_files]:
+            publisher.put(output)
+        if config.search:
+            for output in search.search_bundle(publisher.html_pages(), config.language):
+                publisher.put(output)
+        for output in sitemap.site_index(config.base_url, publisher.listing()):
             publisher.put(output)
         written = publisher.commit()
         memo.keep_only_used()
@@ -130,24 +142,34 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         markdown.use_memo(None)
     html = sum(1 for p in pages if p.path.endswith(".html"))
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
-                  len(articles) + html, len(feed_files))
+                  pages=len(articles) + html, feeds=len(feed_files))
+
+
+def check(project: Project, base_url: str | None = None) -> Report:
+    """Validate the built site in ``project.out`` (links, HTML5, feeds, scripts, sitemap)."""
+    config, _ = load_settings(project, base_url)
+    result = check_site(project.out, config.base_url, project.templates, project.name)
+    return Report(result.problems, files_checked=result.pages + result.feeds)
 
 
 def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
                     force: bool, log: _Collector) -> list[Plan]:
     paths = seed_paths(project.seeds)
-    if not paths:
-        return []  # nothing to normalize: do not read content/ for nothing
+    if not paths and not (project.seeds / MANIFEST_NAME).exists():
+        return []  # nothing to normalize: do not read all of content/ for nothing
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
+    manifest_file = project.seeds / MANIFEST_NAME
+    sources, notes = load_manifest(manifest_file, project.name(manifest_file))
+    log.add(*notes)
     plans = []
     for path in paths:
         try:
             seed, notes = read_seed(path, project.root)
             log.add(*notes)
-            normalized = normalize_text(seed.text, config.tz)
+            normalized = apply_source(normalize_text(seed.text, config.tz), sources.get(path.name))
         except BriefingError as exc:
-            log.add(exc.diagnostic)
+            log.add(replace(exc.diagnostic, path=exc.diagnostic.path or project.name(path)))
             continue
         scores = classify(themes, normalized.title, f"{normalized.dek or ''}\n{normalized.body}")
         article = draft_article(seed, normalized, assigned_themes(scores),
@@ -183,8 +205,11 @@ def _source_line(text: str) -> str | None:
 
 def _apply(project: Project, step: Plan, log: _Collector) -> None:
     if step.action.writes:
-        target = contained(project.root, step.path)
-        write_text_file(target, step.text)
+        try:
+            write_text_file(contained(project.content, Path(step.path).name), step.text)
+        except BriefingError as exc:
+            log.add(Diagnostic(exc.diagnostic.message, step.path))
+            return
     if step.action is Action.STALE:
         log.add(Diagnostic(f"hand-edited, and its seed {step.article.source} has changed since: "
                            "merge by hand, or run normalize --force to overwrite",
@@ -194,18 +219,25 @@ def _apply(project: Project, step: Plan, log: _Collector) -> None:
                            step.path, severity=Severity.NOTE))
 
 
-def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
-                  publisher: Publisher, log: _Collector, meter: Meter | None = None,
-                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]]]:
-    """Every content file -> Article and scores, its page published; cached, on all cores.
+def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) -> list[Article]:
+    """Every usable content file as an Article, without the cache (for tools and tests)."""
+    inputs = per_article.Inputs.of(SiteConfig(), themes, project.templates)
+    per_article.start_worker(inputs)
+    return read_articles(project, inputs, None, log)[0]
+
+
+def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache | None,
+                  log: _Collector, meter: Meter | None = None,
+                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str]]:
+    """Every content file -> Article and scores (and its cache key), cached, on all cores.
 
     A bad file is reported and left out; of two files with one slug the first (by name)
-    wins. Only files whose bytes or inputs changed, or whose page site/ lacks, are worked on.
+    wins. Only files whose bytes or inputs changed since they were cached are worked on.
     """
-    known = cache.load_entries(per_article.RECORDS)
-    found, jobs = _sort_out(project, inputs, known, publisher)
+    known = cache.load_entries(per_article.RECORDS) if cache else {}
+    found, jobs = _sort_out(project, inputs, known, log)
     if meter:
-        meter.begin(len(jobs), "articles")
+        meter.begin(len(jobs), "reading articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
     records: dict[str, per_article.Record] = {}
     articles: dict[str, Article] = {}
@@ -220,57 +252,46 @@ def load_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             log.add(*result.record.diagnostics)
             continue
         if article.slug in articles:
-            first = articles[article.slug]
-            log.add(Diagnostic(f"slug {article.slug!r} is already used by {first.path}",
-                               source.name, article.line_of.get("slug")))
-            if result.staged:  # it wrote over the first one's page: put that back
-                page = per_article.render_page(per_article.environment(), inputs, first,
-                                               scores[first.slug])
-                publisher.put(page, keys[first.slug], force=True)
+            log.add(Diagnostic(f"slug {article.slug!r} is already used by "
+                               f"{articles[article.slug].path}", source.name,
+                               article.line_of.get("slug")))
             continue
         log.add(*result.record.diagnostics)
         articles[article.slug], scores[article.slug] = article, result.record.scores
         keys[article.slug] = source.key
-        if result.staged:
-            publisher.adopt(result.staged, source.key)
-        else:
-            publisher.keep(render.article_path(article), source.key)
-    cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
-    return list(articles.values()), scores
-
-
-def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
-              publisher: Publisher) -> tuple[list[_Found], list[tuple[per_article.Source, Path]]]:
-    """Read every content file: reuse what the cache knows, make jobs of the rest.
-
-    No file's bytes are kept: a reused article takes its body, a job reads its file again.
-    """
-    found: list[_Found] = []
-    jobs: list[tuple[per_article.Source, Path]] = []
-    for name, path in per_article.content_files(project.content, project.root):
-        source, data = per_article.read(name, path, inputs)
-        record = known.get(source.key)
-        if record is not None and _reusable(record, source, publisher):
-            found.append((source, per_article.Done(record), record.restore(data)))
-        else:
-            found.append((source, None, None))
-            jobs.append((source, publisher.staging))
-    return found, jobs
+    if cache:
+        cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
+    return list(articles.values()), scores, keys
 
 
 _Found = tuple[per_article.Source, per_article.Done | None, Article | None]
 
 
-def _reusable(record: per_article.Record | None, source: per_article.Source,
-              publisher: Publisher) -> bool:
-    if record is None:
-        return False
-    article = record.article
-    return article is None or publisher.can_keep(render.article_path(article), source.key)
+def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
+              log: _Collector) -> tuple[list[_Found], list[per_article.Source]]:
+    """Read every content file: reuse what the cache knows, make jobs of the rest.
+
+    No file's bytes are kept: a reused article takes its body, a job reads its file again.
+    """
+    found: list[_Found] = []
+    jobs: list[per_article.Source] = []
+    for name, path in per_article.content_files(project.content, project.root):
+        read = per_article.read(name, path, inputs)
+        if isinstance(read, Diagnostic):
+            log.add(read)
+            continue
+        source, data = read
+        record = known.get(source.key)
+        if record is not None:
+            found.append((source, per_article.Done(record), record.restore(data)))
+        else:
+            found.append((source, None, None))
+            jobs.append(source)
+    return found, jobs
 
 
 def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article]) -> Site:
-    """Score every article against every theme and order the site newest first."""
+    """Score every article against every theme, order the site newest first, digest it."""
     scores = {a.slug: classify(themes, a.title, f"{a.dek or ''}\n{a.body}") for a in articles}
     with_themes = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                    for a in articles]
@@ -279,5 +300,6 @@ def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Artic
 
 def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article],
                 scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
-    """Order classified articles newest first: the site every aggregate is drawn from."""
-    return Site(config, themes, newest_first(articles, config), scores)
+    """Order classified articles newest first and digest them: what aggregates draw from."""
+    ordered = newest_first(articles, config)
+    return Site(config, themes, ordered, scores, build_digest(themes, ordered))

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from briefing.cache import BuildCache, digest
 from briefing.errors import BriefingError
 from briefing.render import OutputFile
+from briefing.write import check_names, recover
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class Publisher:
         self.out = out_dir.resolve()
         self.out_name = str(self.out)
         self.cache = cache
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.out)  # what a killed build left beside site/
         self.manifest_name = f"site-{digest(str(self.out))}"
         previous = cache.load(self.manifest_name) if cache else None
         self.whole = not (self.out.is_dir() and isinstance(previous, dict))
@@ -81,8 +84,20 @@ class Publisher:
             self.staged.append(path)
         self.current[path] = key
 
+    def listing(self) -> list[OutputFile]:
+        """Every file of the site being built, by path only (``data`` is left empty)."""
+        return [OutputFile(path, b"") for path in self.current]
+
+    def html_pages(self) -> list[OutputFile]:
+        """Every HTML page of the site being built, with its bytes (staged or kept)."""
+        staged = set(self.staged)
+        return [OutputFile(path, ((self.staging if path in staged else self.out) / path)
+                           .read_bytes())
+                for path in sorted(self.current) if path.endswith(".html")]
+
     def commit(self) -> int:
         """Make site/ the staged state; returns the number of files written or removed."""
+        check_names(self.current)
         manifest = {path: self._entry(path) for path in self.staged}
         if self.whole:
             self._swap()
@@ -128,8 +143,7 @@ def stage(staging: Path, output: OutputFile) -> None:
     """Write one output into a staging folder (from any process)."""
     target = os.path.join(staging, _relative(output.path))
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(output.data)
+    Path(target).write_bytes(output.data)
 
 
 def _relative(path: str) -> str:

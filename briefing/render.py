@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
+from briefing.config import Theme
 from briefing.content import Article, When
 from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
@@ -60,10 +62,13 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def _page(env: jinja2.Environment, template: str, path: str, **context: Any) -> OutputFile:
-    depth = path.count("/")
+def _page(env: jinja2.Environment, template: str, path: str, root: str | None = None,
+          **context: Any) -> OutputFile:
+    """Render one page; links are relative to it (``root``) unless a root is given."""
+    root = "../" * path.count("/") if root is None else root
+    context.setdefault("current_theme", None)
     try:
-        html = env.get_template(template).render(root="../" * depth, page_path=path, **context)
+        html = env.get_template(template).render(root=root, page_path=path, **context)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(exc.message or "template syntax error",
                           f"templates/{exc.name or template}", exc.lineno) from None
@@ -76,12 +81,61 @@ def article_html(article: Article) -> str:
     return to_html(article.body)
 
 
+def by_month(articles: tuple[Article, ...]) -> list[tuple[str, tuple[Article, ...]]]:
+    """Articles (already newest first) grouped under 'March 2026' headings; undated last."""
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        when = article.date
+        label = f"{_MONTHS[when.month - 1]} {when.year}" if when else "Undated"
+        groups.setdefault(label, []).append(article)
+    return [(label, tuple(members)) for label, members in groups.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class Trail:
+    """Where an article sits: its main theme, and its neighbours in that theme's list."""
+
+    theme: Theme | None = None
+    newer: Article | None = None
+    older: Article | None = None
+
+
+def trail(site: Site, article: Article) -> Trail:
+    """The article's best-scoring theme (ties: the editor's theme order) and its neighbours."""
+    return trails(site)[article.slug]
+
+
+def trails(site: Site) -> dict[str, Trail]:
+    """Every article's trail, in one pass over each theme's list (not one per article)."""
+    order = {t.slug: index for index, t in enumerate(site.themes)}
+    members = {t.slug: site.articles_in(t.slug) for t in site.themes}
+    position = {slug: {a.slug: at for at, a in enumerate(listed)}
+                for slug, listed in members.items()}
+    found: dict[str, Trail] = {}
+    for article in site.articles:
+        if not article.themes:
+            found[article.slug] = Trail()
+            continue
+
+        def rank(slug: str, article: Article = article) -> tuple[float, int]:
+            score = site.score(article, slug)
+            return (-(score.score if score else 0.0), order[slug])
+
+        slug = min(article.themes, key=rank)
+        listed, at = members[slug], position[slug][article.slug]
+        found[article.slug] = Trail(site.theme(slug), listed[at - 1] if at > 0 else None,
+                                    listed[at + 1] if at + 1 < len(listed) else None)
+    return found
+
+
 def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     """Every HTML page of the site, plus the static assets shipped with the templates."""
     env = make_environment(templates_dir)
-    articles = [article_page(env, site, article) for article in site.articles]
+    where = trails(site)
+    articles = [article_page(env, site, a, where[a.slug]) for a in site.articles]
     pages = aggregate_pages(env, site, templates_dir)
-    return [*pages[: 1 + len(site.themes)], *articles, *pages[1 + len(site.themes):]]
+    assets = [p for p in pages if p.path.startswith(f"{ASSETS_DIR}/")]
+    return [*pages[: len(pages) - len(assets)], *articles, *assets]
 
 
 def _common(site: Site) -> dict[str, Any]:
@@ -93,21 +147,31 @@ def article_path(article: Article) -> str:
     return f"articles/{article.slug}/index.html"
 
 
-def article_page(env: jinja2.Environment, site: Site, article: Article) -> OutputFile:
-    """One article's page: it may use the article, its scores, the config and the themes."""
+def article_page(env: jinja2.Environment, site: Site, article: Article,
+                 where: Trail) -> OutputFile:
+    """One article's page: the article, its scores, its trail, the config and the themes."""
     return _page(env, "article.html", article_path(article),
                  article=article, body_html=article_html(article),
-                 scores=site.scores.get(article.slug, ()), **_common(site))
+                 scores=site.scores.get(article.slug, ()),
+                 trail_theme=where.theme, newer=where.newer, older=where.older,
+                 current_theme=where.theme.slug if where.theme else None, **_common(site))
 
 
 def aggregate_pages(env: jinja2.Environment, site: Site, templates_dir: Path) -> list[OutputFile]:
-    """The pages drawn from many articles (front page, theme pages), then the assets."""
+    """The pages drawn from many articles (front page, archive, themes...), then the assets."""
     common = _common(site)
-    pages = [_page(env, "index.html", "index.html", **common)]
+    pages = [_page(env, "index.html", "index.html", **common),
+             _page(env, "archive.html", "archive/index.html", months=by_month(site.articles),
+                   **common),
+             # Served for any missing path at any depth, so its links start from the site root.
+             _page(env, "404.html", "404.html", root=urlsplit(site.config.base_url).path,
+                   **common)]
+    if site.config.search:
+        pages.append(_page(env, "search.html", "search/index.html", **common))
     for theme in site.themes:
         # A theme page announces its own feeds first, then the site's.
         pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
-                           articles=site.articles_in(theme.slug),
+                           articles=site.articles_in(theme.slug), current_theme=theme.slug,
                            **common | {"feed_links": feed_links(site.config, theme)}))
     return pages + _assets(templates_dir)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import yaml
 
@@ -43,8 +44,38 @@ class _StrictLoader(_UniqueKeys, yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-class _FastStrictLoader(_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+_CSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastStrictLoader(_UniqueKeys, _CSafeLoader):  # type: ignore[misc,valid-type]
     """The C parser with the same key checks, for documents that cannot hold an alias."""
+
+
+_Resolvers = dict[str | None, list[tuple[str, re.Pattern[str]]]]
+
+
+class _TextLoader(_StrictLoader):
+    """Plain scalars stay text; only ``null``/``~`` and ``true``/``false`` keep a type.
+
+    YAML 1.1 would turn a title ``No`` into False, ``1.10`` into 1.1 and ``2026-03-24``
+    into a date: front matter written by hand must read back exactly as typed.
+    """
+
+    yaml_implicit_resolvers: ClassVar[_Resolvers] = {}
+
+
+class _FastTextLoader(_UniqueKeys, _CSafeLoader):  # type: ignore[misc,valid-type]
+    """``_TextLoader`` on the C parser (which calls these Python resolvers)."""
+
+    yaml_implicit_resolvers: ClassVar[_Resolvers] = {}
+
+
+for _loader in (_TextLoader, _FastTextLoader):
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"))
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
 class YamlProblem(Exception):
@@ -56,21 +87,26 @@ class YamlProblem(Exception):
         self.line = line
 
 
-def load_yaml(text: str) -> Any:
-    """Load one YAML document safely; raise YamlProblem with a line number on any failure."""
+def load_yaml(text: str, plain_text: bool = False) -> Any:
+    """Load one YAML document safely; raise YamlProblem with a line number on any failure.
+
+    With ``plain_text``, unquoted values stay strings (see ``_TextLoader``).
+    """
     if "&" not in text and "*" not in text:
         # No anchor or alias can occur, so the alias guard is moot: use the C parser,
         # about ten times faster. Any failure is re-run below for the exact message.
         try:
-            return yaml.load(text, Loader=_FastStrictLoader)
-        except (yaml.YAMLError, ValueError, TypeError):
+            return yaml.load(text, Loader=_FastTextLoader if plain_text else _FastStrictLoader)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
             pass
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=_TextLoader if plain_text else _StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
         return _raise(reason, mark.line + 1 if mark else None)
+    except RecursionError:
+        return _raise("too deeply nested", None)
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         # PyYAML raises plain ValueError for impossible dates such as 2026-02-30.
         return _raise(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None)

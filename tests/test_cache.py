@@ -54,7 +54,9 @@ def clean_build(project: Project, tmp: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
+    """The real project, its search index off (one test below keeps it on): faster."""
     project = make_project(tmp_path / "project", with_content=True)
+    edit(project.config_file, "search: true", "search: false")
     (project.content / "helix-labs-weighs-a-gigawatt-datacenter.md").write_text(EXTRA)
     report = pipeline.build(project)
     assert not report.failed and report.files_written > 0
@@ -72,6 +74,12 @@ def edit_article(p: Project) -> None:
     edit(p.content / "helix-labs-weighs-a-gigawatt-datacenter.md", "doubles, with", "triples, with")
 
 
+def retitle_article(p: Project) -> None:
+    """Its neighbours' pages show its title in their pager: they must follow."""
+    edit(p.content / "helix-labs-weighs-a-gigawatt-datacenter.md", "title: \"Helix Labs weighs",
+         "title: \"Helix Labs now weighs")
+
+
 def delete_article(p: Project) -> None:
     shutil.rmtree(p.seeds)
     p.seeds.mkdir()
@@ -79,7 +87,7 @@ def delete_article(p: Project) -> None:
 
 
 def edit_template(p: Project) -> None:
-    edit(p.templates / "base.html", "<main id=\"main\">", "<main id=\"main\" class=\"edited\">")
+    edit(p.templates / "base.html", "<main id=\"main\"", "<main id=\"main\" class=\"edited\"")
 
 
 def edit_themes(p: Project) -> None:
@@ -95,7 +103,8 @@ def no_change(p: Project) -> None:
     pass
 
 
-@pytest.mark.parametrize("change", [no_change, edit_article, delete_article, edit_template,
+@pytest.mark.parametrize("change", [no_change, edit_article, retitle_article, delete_article,
+                                    edit_template,
                                     edit_themes, edit_config])
 def test_a_cached_rebuild_equals_a_clean_build(project: Project, tmp_path: Path,
                                                change: Callable[[Project], None]) -> None:
@@ -185,3 +194,15 @@ def test_of_two_files_with_one_slug_the_first_keeps_the_page(
     assert b"Helix Labs weighs" in page.read_bytes()
     assert b"A twin weighs" not in page.read_bytes()
     assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_with_search_on_a_cached_rebuild_equals_a_clean_build(project: Project,
+                                                              tmp_path: Path) -> None:
+    edit(project.config_file, "search: false", "search: true")
+    pipeline.build(project)
+    edit_article(project)
+    report = pipeline.build(project)
+    assert not report.failed, report.diagnostics
+    after = tree(project.out)
+    assert any(path.startswith("pagefind/") for path in after)
+    assert after == clean_build(project, tmp_path)
