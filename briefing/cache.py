@@ -11,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
 import shutil
 import sys
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 CACHE_DIR = ".cache"
 SHARD_DIGITS = 2
 """Entries are stored in 256 shards by the first two hex digits of their key."""
@@ -186,3 +189,58 @@ class TextMemo:
         for path in self.folder.glob("*/*"):
             if path not in self.used:
                 path.unlink(missing_ok=True)
+
+
+class _Memos:
+    """Results of pure per-item functions, kept across builds (see ``memoized``)."""
+
+    def __init__(self) -> None:
+        self.store: BuildCache | None = None
+        self.tables: dict[str, dict[str, Any]] = {}
+        self.before: dict[str, dict[str, Any]] = {}
+        self.used: dict[str, set[str]] = {}
+
+    def table(self, name: str) -> dict[str, Any]:
+        if name not in self.tables:
+            loaded = self.store.load_entries(f"memo-{name}") if self.store else {}
+            self.tables[name], self.before[name], self.used[name] = loaded, dict(loaded), set()
+        return self.tables[name]
+
+
+_MEMOS = _Memos()
+
+
+def memoized(name: str, key: Callable[..., str]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Keep a pure function's results in the build cache, under ``key(*args)``.
+
+    For per-article work of any stage (the digest's sentence analysis, say): while a
+    build runs (``use_memos``), a result computed once is read back in later builds;
+    ``save_memos`` keeps only the entries that build used, so the cache never grows.
+    """
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(function)
+        def cached(*args: Any, **kwargs: Any) -> T:
+            if _MEMOS.store is None:
+                return function(*args, **kwargs)
+            table, k = _MEMOS.table(name), key(*args, **kwargs)
+            _MEMOS.used[name].add(k)
+            if k not in table:
+                table[k] = function(*args, **kwargs)
+            return table[k]  # type: ignore[no-any-return]
+        return cached
+    return decorate
+
+
+def use_memos(store: BuildCache | None) -> None:
+    """Start (a cache) or stop (None) keeping memoized results, dropping what was loaded."""
+    _MEMOS.__init__()  # type: ignore[misc]
+    _MEMOS.store = store
+
+
+def save_memos() -> None:
+    """Store what this build's memoized functions used; forget the rest."""
+    if _MEMOS.store is None:
+        return
+    for name, table in _MEMOS.tables.items():
+        kept = {k: v for k, v in table.items() if k in _MEMOS.used[name]}
+        _MEMOS.store.save_entries(f"memo-{name}", kept, _MEMOS.before[name])

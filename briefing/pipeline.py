@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefing import articles as per_article
 from briefing import feeds, markdown, render, search, sitemap
-from briefing.cache import BuildCache
+from briefing.cache import BuildCache, save_memos, use_memos
 from briefing.check import check_site
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
@@ -119,6 +119,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     per_article.start_worker(inputs)
     publisher = Publisher(project.out, cache)
     memo = cache.memo(per_article.HTML_MEMO)
+    use_memos(cache)
     try:
         articles, scores, keys = read_articles(project, inputs, cache, log, meter)
         site = finish_site(config, themes, articles, scores)
@@ -135,11 +136,13 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
             publisher.put(output)
         written = publisher.commit()
         memo.keep_only_used()
+        save_memos()
     except BaseException:
         publisher.abort()
         raise
     finally:
         markdown.use_memo(None)
+        use_memos(None)
     html = sum(1 for p in pages if p.path.endswith(".html"))
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
                   pages=len(articles) + html, feeds=len(feed_files))

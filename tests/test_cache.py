@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing import parallel, pipeline
+from briefing.cache import BuildCache, memoized, save_memos, use_memos
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
 from tests.conftest import make_project
@@ -206,3 +207,24 @@ def test_with_search_on_a_cached_rebuild_equals_a_clean_build(project: Project,
     after = tree(project.out)
     assert any(path.startswith("pagefind/") for path in after)
     assert after == clean_build(project, tmp_path)
+
+
+def test_memoized_results_outlive_a_build_and_only_used_ones_are_kept(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    @memoized("test-upper", lambda text: text)
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    store = BuildCache(tmp_path)
+    for words in (["a", "b", "a"], ["a"], ["b"]):
+        use_memos(store)
+        try:
+            assert [upper(w) for w in words] == [w.upper() for w in words]
+            save_memos()
+        finally:
+            use_memos(None)
+    # "a" once; "b" again after the second build used only "a" and the memo forgot "b".
+    assert calls == ["a", "b", "b"]
+    assert upper("c") == "C" and calls[-1] == "c"  # no build running: plain call
