@@ -195,7 +195,7 @@ def render_page(job: PageJob) -> str:
 def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
                   meter: Meter | None = None) -> None:
     """Every article page: kept when site/ has it from the same inputs, else rendered."""
-    jobs: list[PageJob] = []
+    todo: list[tuple[Article, Trail]] = []
     page_keys: dict[str, str] = {}
     for article, where in zip(site.articles, trails(site).values(), strict=True):
         key = digest(keys[article.slug], where.theme.slug if where.theme else "",
@@ -205,12 +205,14 @@ def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher
         if publisher.can_keep(path, key):
             publisher.keep(path, key)
         else:
-            trail = replace(where, newer=_bodiless(where.newer), older=_bodiless(where.older))
-            jobs.append(PageJob(article, site.scores.get(article.slug, ()), trail,
-                                publisher.staging))
+            todo.append((article, where))
+    # Jobs are made as the pool takes them: no second copy of the archive in memory.
+    jobs = (PageJob(article, site.scores.get(article.slug, ()),
+                    replace(where, newer=_bodiless(where.newer), older=_bodiless(where.older)),
+                    publisher.staging) for article, where in todo)
     if meter:
-        meter.begin(len(jobs), "writing pages")
-    for path in pool_map(render_page, jobs, start_worker, (inputs,)):
+        meter.begin(len(todo), "writing pages")
+    for path in pool_map(render_page, jobs, len(todo), start_worker, (inputs,)):
         if meter:
             meter.advance()
         publisher.adopt(path, page_keys[path])
@@ -256,6 +258,6 @@ pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)
 def process_all(jobs: list[Source], inputs: Inputs,
                 tick: Callable[[], None]) -> Iterator[Done]:
     """Read content files in order, on every core when there are enough of them."""
-    for done in pool_map(process, jobs, start_worker, (inputs,)):
+    for done in pool_map(process, jobs, len(jobs), start_worker, (inputs,)):
         tick()
         yield done

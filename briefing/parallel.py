@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from typing import Any, TypeVar
 
 Job = TypeVar("Job")
@@ -16,6 +18,9 @@ MIN_JOBS_FOR_POOL = 200
 MIN_JOBS_PER_WORKER = 50
 CHUNKS_PER_WORKER = 8
 """Chunks small enough to balance the load, big enough to keep messaging cheap."""
+IN_FLIGHT_PER_WORKER = 2
+"""Chunks handed out ahead per worker: jobs are made and sent as the pool drains them,
+so memory holds a few chunks, not the whole archive twice."""
 
 
 def cores() -> int:
@@ -26,18 +31,31 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def pool_map(work: Callable[[Job], Result], jobs: Sequence[Job],
+def pool_map(work: Callable[[Job], Result], jobs: Iterable[Job], total: int,
              start: Callable[..., None], start_args: tuple[Any, ...],
              workers: int | None = None) -> Iterator[Result]:
-    """``work`` over ``jobs`` in input order; ``start(*start_args)`` sets up each process."""
-    workers = min(workers or cores(), max(1, len(jobs) // MIN_JOBS_PER_WORKER))
-    if workers < 2 or len(jobs) < MIN_JOBS_FOR_POOL:
+    """``work`` over ``total`` ``jobs`` in input order; ``start(*start_args)`` sets up each
+    process. ``jobs`` may be a generator: it is consumed a few chunks ahead of the results."""
+    workers = min(workers or cores(), max(1, total // MIN_JOBS_PER_WORKER))
+    if workers < 2 or total < MIN_JOBS_FOR_POOL:
         start(*start_args)
         yield from map(work, jobs)
         return
-    chunk = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
+    size = max(1, total // (workers * CHUNKS_PER_WORKER))
+    remaining = iter(jobs)
+    chunks = iter(lambda: list(islice(remaining, size)), [])
     # fork: workers inherit the imported modules, so they start in milliseconds.
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=start,
                              initargs=start_args) as pool:
-        yield from pool.map(work, jobs, chunksize=chunk)
+        pending: deque[Future[list[Result]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_run_chunk, work, chunk))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _run_chunk(work: Callable[[Job], Result], chunk: list[Job]) -> list[Result]:
+    return [work(job) for job in chunk]
