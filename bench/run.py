@@ -14,9 +14,9 @@ of the rounds; memory is the peak resident set of the largest process of the bui
 (``getrusage(RUSAGE_CHILDREN)`` in a fresh wrapper process per run). Writes
 ``bench/RESULTS.md``.
 
-briefing builds content/ -> site/ with everything on (themes, feeds in three formats
-for the site and every theme, and the digest when the build has one), with an empty
-seeds/ folder.
+briefing builds content/ -> site/ with everything on (themes, digest, archive, feeds in
+three formats for the site and every theme, sitemap) except the search index, with an
+empty seeds/ folder.
 """
 
 from __future__ import annotations
@@ -132,8 +132,11 @@ def fresh(folder: Path) -> Path:
 def setup_briefing(corpus: Path, folder: Path) -> Tool:
     """The real project's settings, themes and templates; the corpus as content/."""
     fresh(folder)
-    for name in ("briefing.yaml", "themes.yaml"):
-        shutil.copy(REPO / name, folder / name)
+    shutil.copy(REPO / "themes.yaml", folder / "themes.yaml")
+    # Every feature of the real build, but the search index (as the targets say).
+    settings = (REPO / "briefing.yaml").read_text(encoding="utf-8")
+    (folder / "briefing.yaml").write_text(settings.replace("search: true", "search: false"),
+                                          encoding="utf-8")
     shutil.copytree(REPO / "templates", folder / "templates")
     shutil.copytree(corpus, folder / "content", ignore=shutil.ignore_patterns(".*"))
     (folder / "seeds").mkdir()
