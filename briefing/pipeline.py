@@ -100,7 +100,12 @@ def normalize(project: Project, force: bool = False) -> Report:
     """seeds/ -> content/: normalize every seed, keeping hand edits unless forced."""
     config, themes = load_settings(project)
     log = _Collector()
-    plans = normalize_seeds(project, config, themes, force, log)
+    use_memos(BuildCache(project.root))
+    try:
+        plans = normalize_seeds(project, config, themes, force, log)
+        save_memos()
+    finally:
+        use_memos(None)
     return Report(tuple(log.diagnostics), tuple(plans))
 
 
@@ -113,14 +118,15 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     """
     config, themes = load_settings(project, base_url)
     log = _Collector()
-    plans = normalize_seeds(project, config, themes, force, log)
     cache = BuildCache(project.root)
-    inputs = per_article.Inputs.of(config, themes, project.templates)
-    per_article.start_worker(inputs)
-    publisher = Publisher(project.out, cache)
-    memo = cache.memo(per_article.HTML_MEMO)
     use_memos(cache)
+    publisher = None
     try:
+        plans = normalize_seeds(project, config, themes, force, log)
+        inputs = per_article.Inputs.of(config, themes, project.templates)
+        per_article.start_worker(inputs)
+        publisher = Publisher(project.out, cache)
+        memo = cache.memo(per_article.HTML_MEMO)
         articles, scores, keys = read_articles(project, inputs, cache, log, meter)
         site = finish_site(config, themes, articles, scores)
         per_article.publish_pages(site, inputs, keys, publisher, meter)
@@ -138,7 +144,8 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         memo.keep_only_used()
         save_memos()
     except BaseException:
-        publisher.abort()
+        if publisher:
+            publisher.abort()
         raise
     finally:
         markdown.use_memo(None)

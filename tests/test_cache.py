@@ -228,3 +228,29 @@ def test_memoized_results_outlive_a_build_and_only_used_ones_are_kept(tmp_path: 
     # "a" once; "b" again after the second build used only "a" and the memo forgot "b".
     assert calls == ["a", "b", "b"]
     assert upper("c") == "C" and calls[-1] == "c"  # no build running: plain call
+
+
+def test_only_changed_seeds_are_normalized_again(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path / "p")
+    edit(project.config_file, "search: true", "search: false")
+    from briefing import normalize
+
+    seen: list[str] = []
+    real = normalize.split_lines
+
+    def counting(text: str) -> list[str]:  # the first step of normalize_text
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(normalize, "split_lines", counting)
+    pipeline.build(project)
+    assert len(seen) == len(list(project.seeds.glob("*.txt")))
+    seen.clear()
+    pipeline.build(project)
+    assert seen == []
+    seed = sorted(project.seeds.glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more line of text.\n",
+                    encoding="utf-8")
+    pipeline.normalize(project)
+    assert len(seen) == 1
