@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefing import __version__, pipeline
+from briefing import __version__, pipeline, serve
 from briefing.errors import BriefingError
 from briefing.pipeline import Project, Report
 
@@ -33,7 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     normalize = commands.add_parser("normalize", help="normalize seeds into content only")
     _add_seed_options(normalize)
 
-    commands.add_parser("serve", help="preview server with live reload (not available yet)")
+    serve = commands.add_parser("serve", help="preview the site; rebuild and reload on every edit")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the preview in a browser")
+    serve.add_argument("--base-url",
+                       help="URL the preview is seen at; its path becomes the served path")
     commands.add_parser("check", help="validate a built site (not available yet)")
     return parser
 
@@ -58,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     getattr(args, "force", False))
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
+        elif command == "serve":
+            return serve.run(project, args.host, args.port, args.open, args.base_url)
         else:
             print(f"briefing {command}: not available yet", file=sys.stderr)
             return 2

@@ -9,6 +9,7 @@ the site still builds. Only a broken config or template stops a build.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from briefing import feeds, render
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
-from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.normalize import normalize_text
+from briefing.render import OutputFile
 from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
@@ -68,7 +70,9 @@ class Report:
 
 
 @dataclass(slots=True)
-class _Collector:
+class Collector:
+    """Diagnostics gathered during a build, in the order they were found."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def add(self, *items: Diagnostic) -> None:
@@ -85,7 +89,7 @@ def load_settings(project: Project,
 def normalize(project: Project, force: bool = False) -> Report:
     """seeds/ -> content/: normalize every seed, keeping hand edits unless forced."""
     config, themes = load_settings(project)
-    log = _Collector()
+    log = Collector()
     plans = normalize_seeds(project, config, themes, force, log)
     return Report(tuple(log.diagnostics), tuple(plans))
 
@@ -93,21 +97,24 @@ def normalize(project: Project, force: bool = False) -> Report:
 def build(project: Project, base_url: str | None = None, force: bool = False) -> Report:
     """The whole build: normalize, load content, classify, render pages and feeds, publish."""
     config, themes = load_settings(project, base_url)
-    log = _Collector()
+    log = Collector()
     plans = normalize_seeds(project, config, themes, force, log)
     articles = load_articles(project, themes, log)
     site = assemble(config, themes, articles)
-    outputs = [*render.render_pages(site, project.templates), feeds.render_rss(site)]
-    written = publish(project.out, outputs)
+    written = publish(project.out, render_site(site, project))
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
 
 
 def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
-                    force: bool, log: _Collector) -> list[Plan]:
+                    force: bool, log: Collector,
+                    only: Container[Path] | None = None) -> list[Plan]:
+    """Normalize every seed, or only the seed files in ``only`` (resolved paths)."""
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
     plans = []
     for path in seed_paths(project.seeds):
+        if only is not None and path.resolve() not in only:
+            continue
         try:
             seed, notes = read_seed(path, project.root)
             log.add(*notes)
@@ -147,7 +154,7 @@ def _source_line(text: str) -> str | None:
     return None
 
 
-def _apply(project: Project, step: Plan, log: _Collector) -> None:
+def _apply(project: Project, step: Plan, log: Collector) -> None:
     if step.action.writes:
         target = contained(project.root, step.path)
         write_text_file(target, step.text)
@@ -160,20 +167,37 @@ def _apply(project: Project, step: Plan, log: _Collector) -> None:
                            step.path, severity=Severity.NOTE))
 
 
-def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) -> list[Article]:
+def load_articles(project: Project, themes: tuple[Theme, ...], log: Collector) -> list[Article]:
     """Parse every content file; a bad one is reported and left out, the rest load."""
-    known = {t.slug for t in themes}
-    articles: dict[str, Article] = {}
-    for path in sorted(project.content.glob("*.md")):
-        name = project.name(path)
+    parsed = []
+    for path in content_paths(project):
         try:
-            article = parse_article(path.read_text(encoding="utf-8"), name)
-        except UnicodeDecodeError:
-            log.add(Diagnostic("not UTF-8 text", name))
-            continue
+            parsed.append(read_article(project, path))
         except BriefingError as exc:
             log.add(exc.diagnostic)
-            continue
+    return accept_articles(parsed, themes, log)
+
+
+def content_paths(project: Project) -> list[Path]:
+    return sorted(project.content.glob("*.md"))
+
+
+def read_article(project: Project, path: Path) -> Article:
+    """Parse one content file; a ContentError names the file and line."""
+    name = project.name(path)
+    try:
+        return parse_article(path.read_text(encoding="utf-8"), name)
+    except UnicodeDecodeError:
+        raise ContentError("not UTF-8 text", name) from None
+
+
+def accept_articles(parsed: list[Article], themes: tuple[Theme, ...],
+                    log: Collector) -> list[Article]:
+    """Refuse a second article with the same slug; drop (and report) unknown themes."""
+    known = {t.slug for t in themes}
+    articles: dict[str, Article] = {}
+    for article in parsed:
+        name = article.path
         if article.slug in articles:
             log.add(Diagnostic(f"slug {article.slug!r} is already used by "
                                f"{articles[article.slug].path}", name, article.line_of.get("slug")))
@@ -194,3 +218,8 @@ def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Artic
     with_themes = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                    for a in articles]
     return Site(config, themes, newest_first(with_themes, config), scores)
+
+
+def render_site(site: Site, project: Project) -> list[OutputFile]:
+    """Every file of the built site, in memory: pages, assets and feeds."""
+    return [*render.render_pages(site, project.templates), feeds.render_rss(site)]
