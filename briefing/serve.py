@@ -244,21 +244,27 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if raw_path != base and raw_path in ("/", base.rstrip("/")):
             self._redirect(base)
             return
-        relative = site_path(self.path, base) if raw_path.startswith(base) else "\x00"
+        snapshot = self.server.live.snapshot()
+        if not raw_path.startswith(base):
+            self._not_found(snapshot, send_body)
+            return
+        relative = site_path(self.path, base)
         if relative is None:
             self._send(HTTPStatus.BAD_REQUEST, b"Refused: not a path inside the site.\n",
                        send_body)
             return
-        snapshot = self.server.live.snapshot()
         name = relative + "index.html" if relative == "" or relative.endswith("/") else relative
         if name in snapshot.files:
             self._send(HTTPStatus.OK, snapshot.files[name], send_body, name, snapshot)
         elif f"{name}/index.html" in snapshot.files:
             self._redirect(f"{raw_path}/")
         else:
-            page = snapshot.files.get("404.html") or NOT_FOUND_PAGE.format(
-                base=html.escape(base)).encode("utf-8")
-            self._send(HTTPStatus.NOT_FOUND, page, send_body, "404.html", snapshot)
+            self._not_found(snapshot, send_body)
+
+    def _not_found(self, snapshot: Snapshot, send_body: bool) -> None:
+        page = snapshot.files.get("404.html") or NOT_FOUND_PAGE.format(
+            base=html.escape(self.server.base_path)).encode("utf-8")
+        self._send(HTTPStatus.NOT_FOUND, page, send_body, "404.html", snapshot)
 
     def _send(self, status: HTTPStatus, body: bytes, send_body: bool,
               name: str = "message.txt", snapshot: Snapshot | None = None) -> None:
@@ -427,27 +433,27 @@ class Preview:
         self.stop()
 
 
-def print_build(build: Build) -> None:
-    """One line per rebuild, then its problems, one line each."""
+def print_build(build: Build, first: bool = False) -> None:
+    """One line per build, after its problems, one line each."""
     for diagnostic in (*build.errors, *build.warnings):
         print(diagnostic, file=sys.stderr)
     state = "kept the last good site" if build.files is None else f"{len(build.files)} files"
-    print(f"rebuilt in {build.seconds:.2f}s: {state}"
-          + (f", {len(build.errors)} error(s)" if build.errors else ""), file=sys.stderr)
+    errors = f", {len(build.errors)} error(s)" if build.errors else ""
+    print(f"{'built' if first else 'rebuilt'} in {build.seconds:.2f}s: {state}{errors}",
+          file=sys.stderr)
 
 
 def run(project: Project, host: str, port: int, open_browser: bool,
         base_url: str | None) -> int:
     """``briefing serve``: build, serve and rebuild until Ctrl-C."""
-    with Preview(project, host, port, base_url) as preview:
+    # Ctrl-C may come at any moment, even during the first build: every exit stops the same way.
+    with suppress(KeyboardInterrupt), Preview(project, host, port, base_url) as preview:
         first = preview.start()
         if first is not None:
-            print_build(first)
+            print_build(first, first=True)
         print(f"serving {preview.url} (Ctrl-C to stop)", flush=True)
         if open_browser:
             webbrowser.open(preview.url)
-        with suppress(KeyboardInterrupt):
-            preview.watch(threading.Event(), print_build)
+        preview.watch(threading.Event(), print_build)
     print("stopped", file=sys.stderr)
     return 0
-

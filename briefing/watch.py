@@ -106,6 +106,9 @@ class _Contents:
     good: dict[Path, Article] = field(default_factory=dict)
     errors: dict[Path, Diagnostic] = field(default_factory=dict)
 
+    def known(self) -> set[Path]:
+        return set(self.data) | set(self.good) | set(self.errors)
+
     def forget(self, path: Path) -> None:
         for table in (self.data, self.good, self.errors):
             table.pop(path, None)
@@ -135,6 +138,10 @@ class Rebuilder:
             outputs = render_site(site, self.project)
         except BriefingError as exc:
             return Build(None, (exc.diagnostic,), (), time.perf_counter() - started)
+        except OSError as exc:  # e.g. a template or asset unreadable mid-save: try again later
+            problem = Diagnostic(f"cannot read: {exc.strerror or exc}",
+                                 self._name(exc.filename))
+            return Build(None, (problem,), (), time.perf_counter() - started)
         errors = (*(self._seed_errors[name] for name in sorted(self._seed_errors)),
                   *(self._contents.errors[p] for p in sorted(self._contents.errors)),
                   *(d for d in log.diagnostics if d.is_error))
@@ -174,23 +181,35 @@ class Rebuilder:
         """Re-read content files whose bytes changed; True when any did."""
         contents, changed = self._contents, False
         paths = content_paths(self.project)
-        for gone in set(contents.data) - set(paths):
+        for gone in contents.known() - set(paths):
             contents.forget(gone)
             changed = True
         for path in paths:
             try:
                 data = path.read_bytes()
-                if contents.data.get(path) == data:
-                    continue
-                contents.data[path] = data
-                changed = True
+            except FileNotFoundError:
+                continue  # removed mid-save: the event for its removal follows
+            except OSError as exc:
+                problem = Diagnostic(f"cannot read: {exc.strerror or exc}",
+                                     self.project.name(path))
+                changed |= contents.errors.get(path) != problem
+                contents.errors[path] = problem
+                continue
+            if contents.data.get(path) == data:
+                continue
+            contents.data[path] = data
+            changed = True
+            try:
                 contents.good[path] = read_article(self.project, path)
                 contents.errors.pop(path, None)
             except FileNotFoundError:
-                continue  # removed mid-save: the event for its removal follows
+                continue
             except BriefingError as exc:
                 contents.errors[path] = exc.diagnostic  # the last good version stays
         return changed
+
+    def _name(self, filename: object) -> str | None:
+        return self.project.name(Path(str(filename))) if filename else None
 
 
 def watched_folders(project: Project) -> list[Path]:

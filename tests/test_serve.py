@@ -29,133 +29,48 @@ from briefing.serve import (
     site_path,
 )
 from briefing.watch import Build, Changes, Rebuilder, sort_changes
-from tests.conftest import ROOT, make_project
-
-ARTICLE = "articles/openai-just-killed-sora/index.html"
-ARTICLE_FILE = "content/openai-just-killed-sora.md"
-SENTENCE = "OpenAI has announced the complete discontinuation of Sora"
-SECRET = "top-secret-token-4711"
-TIMEOUT = 10.0
-
-
-# ---- helpers ------------------------------------------------------------------------------
-
-def request(preview: Preview, path: str, headers: dict[str, str] | None = None,
-            method: str = "GET") -> tuple[int, http.client.HTTPMessage, bytes]:
-    host, port = preview.server.server_address[:2]
-    connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
-def raw_request(preview: Preview, data: bytes) -> bytes:
-    """Send bytes as they are (NUL, no Host...) and return the whole answer."""
-    with socket.create_connection(preview.server.server_address[:2], timeout=TIMEOUT) as sock:
-        sock.sendall(data)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-class EventStream:
-    """A reader of the reload channel, as a page's EventSource would open it."""
-
-    def __init__(self, preview: Preview, since: int | None, headers: dict | None = None):
-        host, port = preview.server.server_address[:2]
-        self.connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
-        query = "" if since is None else f"?since={since}"
-        self.connection.request("GET", EVENTS_PATH + query, headers=headers or {})
-        self.response = self.connection.getresponse()
-
-    def next_reload(self) -> int:
-        """Block (bounded by the socket timeout) until a reload event; its generation."""
-        event = None
-        while True:
-            line = self.response.readline().decode()
-            if not line:
-                raise AssertionError("event stream closed before a reload event")
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and event == "reload":
-                return int(line.split(":", 1)[1])
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def generation(preview: Preview) -> int:
-    return preview.live.snapshot().generation
-
-
-def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        alive = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-        if not alive:
-            return []
-        time.sleep(0.05)
-    return alive
-
-
-# ---- fixtures: a server on a free port, optionally watching -------------------------------
-
-def _project(folder: Path) -> Project:
-    """The real project, with a secret file beside it that must never be served."""
-    (folder / "secret.txt").write_text(SECRET, encoding="utf-8")
-    return make_project(folder / "project", with_content=True)
-
-
-def _serving(project: Project) -> Iterator[Preview]:
-    before = set(threading.enumerate())
-    preview = Preview(project, port=0)
-    try:
-        preview.start()
-        yield preview
-    finally:
-        preview.stop()
-    assert not _new_threads(before), "the server left threads running"
+from tests.conftest import ROOT
+from tests.serving import (
+    ARTICLE,
+    ARTICLE_FILE,
+    SECRET,
+    SENTENCE,
+    TIMEOUT,
+    EventStream,
+    edit,
+    generation,
+    port_of,
+    project_with_secret,
+    raw_request,
+    request,
+    serving,
+    watching,
+)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    return _project(tmp_path)
+    return project_with_secret(tmp_path)
 
 
 @pytest.fixture
 def server(project: Project) -> Iterator[Preview]:
     """A server of its own, for tests that change what it serves."""
-    yield from _serving(project)
+    with serving(project) as preview:
+        yield preview
 
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
     """One server for the tests that only read from it."""
-    yield from _serving(_project(tmp_path_factory.mktemp("shared")))
+    with serving(project_with_secret(tmp_path_factory.mktemp("shared"))) as preview:
+        yield preview
 
 
 @pytest.fixture
 def watched(server: Preview) -> Iterator[Preview]:
-    stop, ready = threading.Event(), threading.Event()
-    watcher = threading.Thread(target=server.watch, args=(stop,), kwargs={"ready": ready})
-    watcher.start()
-    try:
-        assert ready.wait(TIMEOUT), "the watcher did not start"
-        yield server
-    finally:
-        stop.set()
-        watcher.join(TIMEOUT)
-        assert not watcher.is_alive()
+    with watching(server) as preview:
+        yield preview
 
 
 # ---- pages --------------------------------------------------------------------------------
@@ -180,7 +95,7 @@ def test_pages_assets_and_feed_come_with_their_types_and_no_caching(shared):
 
 def test_links_in_served_pages_point_at_the_preview_not_the_published_site(shared):
     _, _, body = request(shared, "/")
-    port = shared.server.server_address[1]
+    port = port_of(shared)
     assert f'href="http://127.0.0.1:{port}/"'.encode() in body  # canonical
     assert b"example.org" not in body
 
@@ -266,14 +181,14 @@ def test_a_symlink_pointing_out_of_the_project_is_not_served(project):
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io",
                                   "localhost.evil.example:{port}", "127.0.0.1:{port}@evil"])
 def test_a_foreign_host_header_is_refused(shared, host):
-    port = shared.server.server_address[1]
+    port = port_of(shared)
     status, _, body = request(shared, "/", {"Host": host.format(port=port)})
     assert status == 403 and b"Sora" not in body
 
 
 def test_a_request_without_host_is_refused_and_local_names_are_accepted(shared):
     assert raw_request(shared, b"GET / HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 403")
-    port = shared.server.server_address[1]
+    port = port_of(shared)
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST"):
         assert request(shared, "/", {"Host": host})[0] == 200, host
 
@@ -290,7 +205,7 @@ def test_host_rules():
 
 
 def test_the_reload_channel_refuses_other_origins(shared):
-    port = shared.server.server_address[1]
+    port = port_of(shared)
     for headers in ({"Origin": "http://evil.example"},
                     {"Origin": f"http://localhost:{port}"},  # same host, other origin name
                     {"Origin": "null"},
@@ -365,8 +280,10 @@ def test_serve_command_serves_and_stops_cleanly_on_ctrl_c(project):
         assert connection.getresponse().status == 200
         connection.close()
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
-        assert "Traceback" not in process.stderr.read()
+        status = process.wait(timeout=10)
+        errors = process.stderr.read()
+        assert status == 0, errors
+        assert "Traceback" not in errors and errors.rstrip().endswith("stopped")
     finally:
         if process.poll() is None:
             process.kill()
@@ -520,3 +437,16 @@ def test_broken_settings_keep_the_last_good_site_until_fixed(project):
     settings.write_text(text, encoding="utf-8")
     assert live.publish(rebuilder.update(Changes(content=True)))  # retried on any change
     assert live.snapshot().errors == ()
+
+
+def test_an_unreadable_content_file_is_reported_and_the_rest_still_builds(project):
+    rebuilder = Rebuilder(project)
+    rebuilder.update(Changes(settings=True))
+    (project.content / "folder.md").mkdir()
+    build = rebuilder.update(sort_changes(project, [project.content / "folder.md"]))
+    assert build and build.files and ARTICLE in build.files
+    assert [str(d) for d in build.errors] == [
+        "content/folder.md: error: cannot read: Is a directory"]
+    (project.content / "folder.md").rmdir()
+    build = rebuilder.update(sort_changes(project, [project.content / "folder.md"]))
+    assert build and build.errors == ()
