@@ -7,10 +7,12 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from briefing import __version__, pipeline, serve
-from briefing.errors import BriefingError
+from briefing.adding import add_article, read_input
+from briefing.errors import BriefingError, Severity
 from briefing.pipeline import Project, Report
 
 
@@ -27,11 +29,15 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="normalize seeds, then render the site")
     _add_seed_options(build)
-    build.add_argument("--out", type=Path, help="output folder (default: site/)")
-    build.add_argument("--base-url", help="override base_url from briefing.yaml")
+    _add_site_options(build)
 
     normalize = commands.add_parser("normalize", help="normalize seeds into content only")
     _add_seed_options(normalize)
+
+    add = commands.add_parser("add", help="save a pasted article into seeds/ and normalize it")
+    add.add_argument("file", nargs="?", default="-",
+                     help="the article as plain text, or - to read standard input (default)")
+    _add_seed_options(add)
 
     serve = commands.add_parser("serve", help="preview the site; rebuild and reload on every edit")
     serve.add_argument("--host", default="127.0.0.1",
@@ -40,8 +46,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the preview in a browser")
     serve.add_argument("--base-url",
                        help="URL the preview is seen at; its path becomes the served path")
-    commands.add_parser("check", help="validate a built site (not available yet)")
+    check = commands.add_parser(
+        "check", help="validate a built site: links, anchors, HTML5, feeds, scripts, sitemap")
+    _add_site_options(check)
+    for command in (build, normalize, check):
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
+
+
+def _add_site_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--out", type=Path, help="site folder (default: site/)")
+    command.add_argument("--base-url", help="override base_url from briefing.yaml")
 
 
 def _add_seed_options(command: argparse.ArgumentParser) -> None:
@@ -66,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = pipeline.normalize(project, args.force)
         elif command == "serve":
             return serve.run(project, args.host, args.port, args.open, args.base_url)
+        elif command == "add":
+            return _add(project, args.file)
+        elif command == "check":
+            report = pipeline.check(project, args.base_url)
         else:
             print(f"briefing {command}: not available yet", file=sys.stderr)
             return 2
@@ -79,8 +98,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)",
                   file=sys.stderr)
         return 1
+    if getattr(args, "strict", False):
+        report = strict(report)
     _print_report(command, report, time.perf_counter() - started)
     return 1 if report.failed else 0
+
+
+def _add(project: Project, file: str) -> int:
+    data, origin = read_input(file, sys.stdin.buffer.read() if file == "-" else None)
+    added = add_article(project, data, origin)
+    for diagnostic in added.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    print(f"{'already a seed' if added.already_there else 'saved'}: {added.seed}")
+    if added.plan is None:
+        return 1
+    print(f"{added.plan.action.value}: {added.plan.path}")
+    print(f"themes: {', '.join(added.plan.article.themes) or '(none)'}")
+    return 1 if added.report.failed else 0
+
+
+def strict(report: Report) -> Report:
+    """The same report with every warning turned into an error (``--strict``)."""
+    raised = tuple(replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+                   for d in report.diagnostics)
+    return replace(report, diagnostics=raised)
 
 
 def _print_report(command: str, report: Report, seconds: float) -> None:
@@ -91,7 +132,9 @@ def _print_report(command: str, report: Report, seconds: float) -> None:
             print(f"{step.action.value}: {step.path}")
     written = sum(1 for p in report.plans if p.action.writes)
     summary = f"normalized {len(report.plans)} seeds ({written} written)"
-    if command == "build":
+    if command == "check":
+        summary = f"checked {report.files_checked} pages and feeds"
+    elif command == "build":
         summary += f"; built {report.articles} articles, {report.files_written} files"
     errors = sum(1 for d in report.diagnostics if d.is_error)
     if errors:

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from briefing.errors import ContentError
+from briefing.slugs import is_reserved
 from briefing.yamlsafe import YamlProblem, dump_yaml, load_yaml
 
 When = datetime | date
@@ -24,12 +25,18 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
 
 FIELD_ORDER = (
-    "title", "slug", "date", "updated", "dek", "author", "publisher", "themes", "summary",
+    "title", "slug", "date", "updated", "dek", "author", "publisher", "url", "themes", "summary",
     "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
 )
-_STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "summary", "source", "id",
+_STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "url", "summary", "source", "id",
                   "seed_sha256", "checksum")
-_CHECKSUM_LINE = re.compile(r"^checksum: ([0-9a-f]{16})\n", re.MULTILINE)
+_CHECKSUM_LINE = re.compile(r"^checksum: '?([0-9a-f]{16})'?\n", re.MULTILINE)
+_YAML_NUMBER = re.compile(r"^(?:[0-9]+|0b[01]+)$")
+"""Hex digests YAML would read as numbers (all digits, or 0b and bits): these are quoted."""
+# Controls no page or feed can carry (XML 1.0 forbids C0, HTML5 calls them parse errors),
+# and in front matter also the bidi overrides and isolates that make a title read backwards.
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_FIELD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,8 @@ class Article:
     dek: str | None = None
     author: str | None = None
     publisher: str | None = None
+    url: str | None = None
+    """The article's original address, when the seed manifest gives it."""
     themes: tuple[str, ...] = ()
     summary: str = ""
     source: str | None = None
@@ -92,9 +101,9 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 
 def parse_article(text: str, path: str) -> Article:
     """Parse and validate one content file; ContentError names the file and line."""
-    yaml_text, body, _ = split_front_matter(text, path)
+    yaml_text, body, body_line = split_front_matter(text, path)
     try:
-        meta = load_yaml(yaml_text)
+        meta = load_yaml(yaml_text, plain_text=True)
     except YamlProblem as exc:
         raise ContentError(f"invalid front matter: {exc.message}", path,
                            exc.line + 1 if exc.line else None) from None
@@ -115,19 +124,30 @@ def parse_article(text: str, path: str) -> Article:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise fail(key, f"must be text, got {type(value).__name__} (quote the value)")
-    title = (meta.get("title") or "").strip()
+        if isinstance(value, str) and (bad := _FIELD_CONTROL.search(value)):
+            raise fail(key, f"contains the invisible control character U+{ord(bad.group()):04X}")
+    title = " ".join((meta.get("title") or "").split())
     if not title:
         raise fail("title", "is required")
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     slug = meta.get("slug") or stem
-    if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG_LENGTH:
-        raise fail("slug", f"must be lowercase ASCII letters, digits and hyphens, got {slug!r}")
+    if not is_portable_slug(slug):
+        raise fail("slug", f"must be lowercase ASCII letters, digits and hyphens, at most "
+                           f"{MAX_SLUG_LENGTH}, not a reserved device name, got {slug!r}")
     themes = meta.get("themes", [])
-    if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+    if not isinstance(themes, list) or not all(isinstance(t, str) and SLUG_RE.match(t)
+                                               for t in themes):
         raise fail("themes", "must be a list of theme slugs, e.g. [compute, governance]")
+    if bad := _BODY_CONTROL.search(body):
+        raise ContentError(f"the text contains the invisible control character "
+                           f"U+{ord(bad.group()):04X}", path,
+                           body_line + body[: bad.start()].count("\n"))
     dropped = meta.get("dropped", [])
     if not isinstance(dropped, list) or not all(isinstance(t, str) for t in dropped):
         raise fail("dropped", "must be a list of text lines")
+    url = meta.get("url")
+    if url is not None and not re.match(r"^https?://[^\s/]+", url):
+        raise fail("url", f"must be an http(s) address, got {url!r}")
     inferred = meta.get("title_inferred", False)
     if not isinstance(inferred, bool):
         raise fail("title_inferred", "must be true or false")
@@ -142,6 +162,7 @@ def parse_article(text: str, path: str) -> Article:
         dek=meta.get("dek"),
         author=meta.get("author"),
         publisher=meta.get("publisher"),
+        url=url,
         themes=tuple(dict.fromkeys(themes)),
         summary=meta.get("summary") or "",
         source=meta.get("source"),
@@ -151,6 +172,11 @@ def parse_article(text: str, path: str) -> Article:
         checksum=meta.get("checksum"),
         line_of=line_of,
     )
+
+
+def is_portable_slug(slug: str) -> bool:
+    """A slug that names a file and a folder safely on every system."""
+    return bool(SLUG_RE.match(slug)) and len(slug) <= MAX_SLUG_LENGTH and not is_reserved(slug)
 
 
 def _key_lines(yaml_text: str) -> dict[str, int]:
@@ -163,6 +189,10 @@ def _key_lines(yaml_text: str) -> dict[str, int]:
     return lines
 
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY_AND_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def _parse_when(value: Any, fail: Any, key: str) -> When | None:
     if value is None:
         return None
@@ -171,13 +201,15 @@ def _parse_when(value: Any, fail: Any, key: str) -> When | None:
     elif isinstance(value, date):
         return value
     elif isinstance(value, str):
+        text = value.strip()
         try:
-            parsed = (date.fromisoformat(value) if len(value.strip()) == 10
-                      else datetime.fromisoformat(value.strip()))
-        except ValueError:
-            raise fail(key, f"is not an ISO 8601 date: {value!r}") from None
-        if not isinstance(parsed, datetime):
-            return parsed
+            if _DAY.match(text):
+                return date.fromisoformat(text)
+            if not _DAY_AND_TIME.match(text):
+                raise ValueError("use a form such as 2026-03-25 or 2026-03-25T09:00:00-04:00")
+            parsed = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise fail(key, f"is not an ISO 8601 date ({exc}): {value!r}") from None
     else:
         raise fail(key, f"must be a date such as 2026-03-25, got {type(value).__name__}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
@@ -195,6 +227,7 @@ def dump_article(article: Article) -> str:
         "dek": article.dek,
         "author": article.author,
         "publisher": article.publisher,
+        "url": article.url,
         "themes": list(article.themes),
         "summary": article.summary or None,
         "source": article.source,
@@ -206,7 +239,8 @@ def dump_article(article: Article) -> str:
     front = dump_yaml({k: v for k, v in meta.items() if v is not None})
     body = article.body.strip("\n")
     digest = _digest(f"---\n{front}---\n\n{body}\n")
-    return f"---\n{front}checksum: {digest}\n---\n\n{body}\n"
+    shown = f"'{digest}'" if _YAML_NUMBER.match(digest) else digest
+    return f"---\n{front}checksum: {shown}\n---\n\n{body}\n"
 
 
 def _digest(text: str) -> str:

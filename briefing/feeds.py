@@ -1,25 +1,102 @@
-"""Feeds for subscribers, made with feedgen: stable ids, content dates, absolute links."""
+"""Feeds for subscribers: RSS 2.0, Atom 1.0 and JSON Feed 1.1, site-wide and per theme.
+
+Each article becomes one ``FeedItem`` (built once, whatever the number of feeds it is in),
+and each feed one ``Channel``; the three formats only render those.
+
+Dates, all tz-aware (a bare day is midnight in the site's time zone):
+- an item's ``published`` is the article's ``date``; its ``updated`` is the front matter
+  ``updated`` when an editor set one, else ``date``. Editing an article's text changes
+  nothing in a feed until its ``updated`` is set: a build never reads the clock.
+- an undated article has neither. Only Atom demands an ``updated``; there it gets the
+  site's content date (the newest dated article), the same in every feed and build.
+- a feed's own date (RSS ``lastBuildDate``, Atom ``updated``) is ``SOURCE_DATE_EPOCH``
+  when set, else its newest item's ``updated``, else the site's content date.
+Identity: an item's guid/id is the article's front matter ``id``, never its URL or title.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
+from briefing.config import Theme
 from briefing.content import Article, as_datetime
+from briefing.errors import BriefingError
+from briefing.feedlinks import ATOM, FORMATS, JSON_FEED, RSS, FeedFormat, feed_folder, feed_title
 from briefing.render import OutputFile, article_html
 from briefing.site import Site
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# XML 1.0 cannot carry C0 controls (bar tab and newlines), U+FFFE/U+FFFF or lone
+# surrogates; C1 controls are legal but never meant in prose.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _URL_ATTR = re.compile(r'(\s(?:href|src))="([^"]*)"')
 
 
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One article as every feed format shows it: cleaned, absolute, dated."""
+
+    id: str
+    """The article's front matter id: the guid readers remember."""
+    url: str
+    """Absolute permalink of the article page."""
+    title: str
+    summary: str
+    content_html: str
+    """The page's sanitized HTML, with every link and image URL absolute."""
+    published: datetime | None
+    updated: datetime | None
+    """Front matter ``updated``, else ``published``; None for an undated article."""
+    byline: str | None
+    """'Author, Publisher', either alone, or None when neither is known."""
+    categories: tuple[str, ...]
+    """Theme slugs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One feed: the site's or a theme's, with its items newest first."""
+
+    folder: str
+    """Relative to the site root: '' or 'themes/<slug>/'."""
+    base_url: str
+    title: str
+    description: str
+    language: str
+    author: str
+    """Who publishes the feed (the site): the author of items without a byline."""
+    updated: datetime
+    undated: datetime
+    """Atom's stand-in ``updated`` for undated items: the site's content date."""
+    items: tuple[FeedItem, ...]
+
+    @property
+    def home_url(self) -> str:
+        return self.base_url + self.folder
+
+    @property
+    def category_scheme(self) -> str:
+        return f"{self.base_url}themes/"
+
+    def url(self, fmt: FeedFormat) -> str:
+        return self.home_url + fmt.filename
+
+    def path(self, fmt: FeedFormat) -> str:
+        return self.folder + fmt.filename
+
+
 def clean(text: str) -> str:
-    """Drop C0 control characters: XML 1.0 cannot carry them and feedgen would crash later."""
-    return _CONTROL.sub("", text)
+    """Drop characters XML cannot carry: feedgen accepts them and crashes later."""
+    return _NOT_TEXT.sub("", text)
 
 
 def absolute_links(html: str, page_url: str) -> str:
@@ -31,48 +108,141 @@ def article_url(site: Site, article: Article) -> str:
     return f"{site.config.base_url}articles/{article.slug}/"
 
 
-def build_time(site: Site) -> datetime:
-    """The feed's own date: SOURCE_DATE_EPOCH when set, else the newest item's, never now()."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return site.newest() or datetime(1970, 1, 1, tzinfo=UTC)
+def source_date_epoch() -> datetime | None:
+    """The reproducible-builds clock, when the environment sets one."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    if not value.isdigit():
+        raise BriefingError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {value!r}")
+    return datetime.fromtimestamp(int(value), tz=UTC)
 
 
-def render_rss(site: Site) -> OutputFile:
-    """site/feed.xml: RSS 2.0, newest first, full content and summary."""
-    config = site.config
+def content_date(site: Site) -> datetime:
+    """The site's newest dated article (by ``updated`` or ``date``), or 1970 if none is dated."""
+    return site.newest() or EPOCH
+
+
+def feed_item(site: Site, article: Article) -> FeedItem:
+    """Build the one item every feed shows for an article."""
+    tz = site.config.tz
+    url = article_url(site, article)
+    published = as_datetime(article.date, tz) if article.date else None
+    updated = as_datetime(article.updated, tz) if article.updated else published
+    byline = ", ".join(clean(x) for x in (article.author, article.publisher) if x) or None
+    return FeedItem(
+        id=clean(article.id),
+        url=url,
+        title=clean(article.title).strip() or article.slug,
+        summary=clean(article.summary or article.dek or ""),
+        content_html=clean(absolute_links(article_html(article), url)),
+        published=published,
+        updated=updated,
+        byline=byline,
+        categories=article.themes,
+    )
+
+
+def channels(site: Site) -> list[Channel]:
+    """The site-wide feed, then one per theme, each with at most ``feed_size`` items."""
+    items = {a.slug: feed_item(site, a) for a in site.articles}
+    undated = content_date(site)
+    stamp = source_date_epoch()
+
+    def channel(theme: Theme | None, articles: tuple[Article, ...]) -> Channel:
+        chosen = tuple(items[a.slug] for a in articles[: site.config.feed_size])
+        newest = max((i.updated for i in chosen if i.updated), default=undated)
+        description = (theme.description if theme else "") or site.config.description
+        return Channel(feed_folder(theme), site.config.base_url,
+                       clean(feed_title(site.config, theme)),
+                       clean(description) or clean(site.config.title), site.config.language,
+                       clean(site.config.title), stamp or newest, undated, chosen)
+
+    return [channel(None, site.articles),
+            *(channel(t, site.articles_in(t.slug)) for t in site.themes)]
+
+
+def render_feeds(site: Site) -> list[OutputFile]:
+    """Every feed file of the site: three formats for the site and for each theme."""
+    renderers = {RSS: rss, ATOM: atom, JSON_FEED: json_feed}
+    return [OutputFile(ch.path(fmt), renderers[fmt](ch)) for ch in channels(site)
+            for fmt in FORMATS]
+
+
+def _generator(channel: Channel, fmt: FeedFormat) -> FeedGenerator:
+    """A feedgen feed for RSS or Atom, every date set from content (feedgen stamps now())."""
     feed = FeedGenerator()
-    feed.load_extension("dc")
-    feed.title(clean(config.title))
-    feed.description(clean(config.description) or clean(config.title))
-    feed.language(config.language)
+    feed.load_extension("dc", atom=False, rss=True)
+    feed.id(channel.home_url)
+    feed.title(channel.title)
+    feed.description(channel.description)
+    feed.language(channel.language)
+    feed.author(name=channel.author)
     feed.generator("briefing")
     # feedgen makes the RSS <link> the last link added: self first, alternate last.
-    feed.link(href=f"{config.base_url}feed.xml", rel="self")
-    feed.link(href=config.base_url, rel="alternate")
-    stamp = build_time(site)
-    feed.lastBuildDate(stamp)
-    items = site.articles[: config.feed_size]
-    for article in items:
-        _add_item(feed, site, article)
-    xml = feed.rss_str(pretty=True)
-    return OutputFile("feed.xml", xml)
+    feed.link(href=channel.url(fmt), rel="self", type=fmt.media_type)
+    feed.link(href=channel.home_url, rel="alternate", type="text/html")
+    feed.updated(channel.updated)  # also RSS lastBuildDate; feedgen's default is now()
+    for item in channel.items:
+        _add_entry(feed, channel, item)
+    return feed
 
 
-def _add_item(feed: FeedGenerator, site: Site, article: Article) -> None:
-    url = article_url(site, article)
+def _add_entry(feed: FeedGenerator, channel: Channel, item: FeedItem) -> None:
     entry = feed.add_entry(order="append")
-    entry.id(article.id)
-    entry.guid(article.id, permalink=False)
-    entry.title(clean(article.title))
-    entry.link(href=url)
-    if article.summary:
-        entry.description(clean(article.summary))
-    entry.content(clean(absolute_links(article_html(article), url)), type="CDATA")
-    if article.date:
-        entry.pubDate(as_datetime(article.date, site.config.tz))
-    if article.author:
-        entry.dc.dc_creator(clean(article.author))
-    for theme in article.themes:
-        entry.category(term=theme)
+    entry.id(item.id)
+    entry.guid(item.id, permalink=False)
+    entry.title(item.title)
+    entry.link(href=item.url, rel="alternate", type="text/html")
+    entry.updated(item.updated or channel.undated)
+    if item.published:
+        entry.published(item.published)
+    if item.summary:
+        entry.summary(item.summary)  # Atom: type text
+        # RSS readers render <description> as HTML: the plain-text summary is escaped for it.
+        entry.description(html.escape(item.summary, quote=False))
+    # type='html' is escaped text: valid Atom, and RSS content:encoded (CDATA is not Atom).
+    entry.content(item.content_html, type="html")
+    if item.byline:
+        entry.author(name=item.byline)
+        entry.dc.dc_creator(item.byline)
+    for term in item.categories:
+        entry.category(term=term, scheme=channel.category_scheme)
+
+
+def rss(channel: Channel) -> bytes:
+    return _generator(channel, RSS).rss_str(pretty=True)
+
+
+def atom(channel: Channel) -> bytes:
+    return _generator(channel, ATOM).atom_str(pretty=True)
+
+
+def json_feed(channel: Channel) -> bytes:
+    """JSON Feed 1.1; optional members are left out rather than sent empty."""
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": channel.title,
+        "home_page_url": channel.home_url,
+        "feed_url": channel.url(JSON_FEED),
+        "description": channel.description,
+        "language": channel.language,
+        "authors": [{"name": channel.author}],
+        "items": [_json_item(item) for item in channel.items],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(item: FeedItem) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "id": item.id,
+        "url": item.url,
+        "title": item.title,
+        "summary": item.summary or None,
+        "content_html": item.content_html,
+        "date_published": item.published.isoformat() if item.published else None,
+        "date_modified": item.updated.isoformat() if item.updated else None,
+        "authors": [{"name": item.byline}] if item.byline else None,
+        "tags": list(item.categories) or None,
+    }
+    return {key: value for key, value in fields.items() if value is not None}

@@ -1,9 +1,11 @@
 """Normalize one pasted article into header fields and a clean Markdown body (pure).
 
-The header block (headline, dek, date line, byline) becomes front matter; heading
-lines become ``##`` headings, bullets become lists, FAQ questions become ``###``
-headings; citation markers and site boilerplate are removed, and every removed
-line is kept in ``dropped`` so an editor can see what went.
+The header block (kicker, headline, dek, date lines, bylines) becomes front matter;
+heading lines become ``##`` headings, bullets become lists, FAQ questions become
+``###`` headings; citation markers and site boilerplate are removed, and every
+removed line is kept in ``dropped`` so an editor can see what went. When unsure,
+the normalizer leaves a field out rather than guess (a sentence mentioning a date
+is not a date line; a short line is a name only next to other metadata).
 """
 
 from __future__ import annotations
@@ -13,38 +15,167 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from briefing.content import When
-from briefing.dates import find_date
-from briefing.text import shorten, split_lines, split_sentences
+from briefing.dates import DateLine, FoundDate, find_date, is_relative_date, read_date_line, unglue
+from briefing.errors import SeedError
+from briefing.text import shorten, split_lines, split_sentences, unwrap
 
-_BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
-    r"^share (?:this|on|via)\b.*",
-    r"^(?:sign ?up|subscribe|log ?in|sign ?in|register)\b.{0,60}$",
-    r"^follow (?:us|me)\b.*",
-    r"^.{0,60}\bavailable (?:only )?(?:for|to) .{1,40} (?:members|subscribers)\.?$",
-    r"^this (?:article|story|post) was (?:ai|machine)[- ]generated\b.*",
-    r"^learn more about our editorial standards\.?$",
-    r"^advertisement$",
-    r"^(?:related|read more|see also|recommended)\s*:.*",
-    r"^(?:photo|image|illustration)(?: credit)?\s*:.*",
-    r"^(?:click here|continue reading|skip to (?:main )?content)\b.*",
-)]
-_EMPTY_LABELS = {"sources", "source", "topics", "tags", "related", "share", "comments",
-                 "references", "more", "related articles", "read next"}
-_LIST_ITEM = re.compile(r"^(?:[-•*·▪‣◦–])\s+(?P<text>\S.*)$")
-_CITATIONS = re.compile(r"(?:\s?\[\d{1,3}\])+(?=$|[\s.,;:!?)\"'”’])")
-_BYLINE_BY = re.compile(r"^By\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*(?:[,|·].*)?$")
-_BYLINE_COVERS = re.compile(
-    r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}) (?:covers|writes about|reports on) "
-    r".{1,80}? for (?P<publisher>[A-Z][\w.&'’ -]{1,60}?)\.?$"
+MAX_TITLE_LENGTH = 80
+HEADER_WINDOW = 12
+"""How many lines under the headline may still be header metadata (Medium pastes ~10)."""
+_NEAR_END = 5
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# Lines that are site furniture, not article text. One combined pattern: a body line is
+# tested once, not once per rule.
+_BOILERPLATE = _any(
+    r"^share (?:this|on|via|the|article|story)\b.{0,60}$",
+    r"^(?:sign ?up|subscribe|log ?in|sign ?in|register|create (?:a free )?account)\b.{0,70}$",
+    r"^follow (?:us|me|@\S+|[\w.]+ on)\b.{0,60}$",
+    r"^.{0,60}\bavailable (?:only )?(?:for|to) (?:.{1,40} )?(?:paid )?(?:members|subscribers)\.?$",
+    r"^(?:this|the) (?:article|story|post|piece|content|summary|newsletter|report)\b.{0,60}\b"
+    r"(?:generated|produced|written|created|drafted|assisted|edited)\b.{0,40}\b(?:ai|artificial "
+    r"intelligence|language models?|llms?|automated tools)\b.{0,120}$",
+    r"^(?:this|the) (?:article|story|post|piece|content|summary) (?:was|is|has been) (?:ai|machine)"
+    r"[- ](?:generated|assisted|written|produced)\b.*$",
+    r"^(?:disclosure|ai disclosure|editor'?s note)\s*:.{0,200}\b(?:ai|artificial intelligence)"
+    r"\b.*$",
+    r"^learn more about our (?:editorial )?(?:standards|policies|ai policy)\.?$",
+    r"^(?:advertisement|advertising|sponsored(?: content)?|ad|skip advertisement)\b.{0,40}$",
+    r"^story continues below\b.{0,30}$|^continue reading (?:below|the main story)\.?$",
+    r"^scroll (?:down )?to continue\b.{0,30}$",
+    r"^(?:related|read more|see also|recommended|also read|read next|more on this|"
+    r"more from \w.{0,30}|watch|listen)\s*:.*$",
+    r"^(?:photo|image|illustration|photograph|graphic|video|credits?|source image|pictured)"
+    r"(?: credits?| by)?\s*:.{0,120}$",
+    r"^(?:click here|continue reading|skip to (?:main )?content|back to top|jump to)\b.{0,60}$",
+    r"^home\s*[>/»›].{0,120}$",
+    r"^(?:reporting|additional reporting|writing|editing|reporting and writing) by\b.{0,200}$",
+    r"^our standards\s*:.*$",
+    r"^(?:tags?|topics?|categories|category|filed under|posted in|more about|keywords)\s*:"
+    r"\s*\S.{0,200}$",
+    r"^(?:leave a (?:reply|comment)|join the conversation|\d+ (?:comments?|responses?|replies)|"
+    r"comments? \(\d+\)|view comments|show comments)\.?$",
+    r"^(?:view (?:this email |it )?in (?:your |a )?browser|unsubscribe|forward (?:this )?to a "
+    r"friend|update (?:your )?preferences|manage (?:your )?subscription|was this forwarded to you)"
+    r"\b.{0,120}$",
+    r"^you(?:'re| are) receiving this (?:email|newsletter)\b.*$",
+    r"^listen (?:on|to this (?:article|episode|story)|now)\b.{0,60}$",
+    r"^(?:available|also) on (?:apple podcasts|spotify|youtube)\b.{0,60}$",
+    r"^subscribe (?:wherever|on|to (?:the|our) podcast)\b.*$",
+    r"^(?:keep reading|continue reading|read the full (?:story|article)) with a\b.*$",
+    r"^(?:this|the) (?:post|article|story|content) is (?:only )?(?:for|available to) "
+    r"(?:paid |premium )?(?:subscribers|members)\b.*$",
+    r"^(?:already (?:a (?:paid )?(?:subscriber|member)|have an account)\?).{0,60}$",
+    r"^(?:to )?(?:continue|keep) reading,? (?:please )?(?:subscribe|sign in|log in|register)\b.*$",
+    r"^you(?:'ve| have) (?:reached|read) (?:your|\d+) (?:free )?(?:article|story)\b.*$",
+    r"^you have \d+ free (?:articles?|stories) (?:left|remaining)\b.*$",
+    r"^unlock (?:this|full|unlimited)\b.{0,80}$",
+    r"^(?:become a|upgrade to) (?:paid )?(?:subscriber|member|paid|premium)\b.{0,80}$",
+    r"^thanks for reading\b.{0,40}\b(?:follow|subscribe|share|sign up|clap)\b.*$",
+    r"^(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}\b)?.{0,120}$",
+    r"^subscribe to .{1,60}? to (?:keep|continue) reading\b.*$",
+    # Image captions and credits: the credit closes the line.
+    r"^.{0,300}\b(?:photo|image|illustration|photograph|graphic|credits?|video)"
+    r"(?: credits?| by)?\s*:\s*[A-Z][\w .,&'’/-]{1,80}$",
+    r"^.{0,300}\((?:photo|image|illustration|photograph|credit|ap photo|afp photo)\b[^)]{0,100}"
+    r"\)\.?$",
+    r"^.{0,300}(?:/|\bvia )(?:getty images|afp|ap|reuters|bloomberg|shutterstock|alamy)\)?\.?$",
+    r"^(?:like )?loading\.\.\.$|^like this:$",
+    r"^all rights reserved\.?$|^reuse this content$|^(?:see more|…see more|\.\.\.see more)$",
+    r"^for immediate release\.?$|^#{3}$|^-?\s*ends\s*-?$",
+    r"^\d+\s*(?:min(?:ute)?s?)\s+(?:read|listen)$",
+    r"^(?:#[\w-]+\s*){1,12}$",
+    r"^\d+ (?:reactions?|likes?|shares?|reposts?)\b.{0,30}$",
+    r"^(?:most (?:popular|read)|trending(?: now)?|latest (?:news|stories))$",
 )
-_MEMBERS = re.compile(r"\bavailable (?:only )?(?:for|to) (?P<publisher>[A-Z][\w.&'’-]*(?:\s+[A-Z]"
-                      r"[\w.&'’-]*){0,3}) (?:members|subscribers)\b")
+_SHARE_WORDS = frozenset({
+    "share", "shares", "tweet", "email", "e-mail", "print", "copy", "link", "save", "saved",
+    "comment", "comments", "listen", "follow", "following", "like", "reply", "repost", "send",
+    "bookmark", "gift", "facebook", "twitter", "x", "linkedin", "reddit", "whatsapp",
+    "flipboard", "pinterest", "threads", "bluesky", "mastodon", "this", "article", "story",
+    "on", "via", "the", "url"
+})
+_SHARE_CORE = _SHARE_WORDS - {"this", "article", "story", "on", "via", "the", "url"}
+_TRAILING_SECTION = re.compile(
+    r"^(?:explore more on these topics|more on (?:this story|these topics)|related (?:articles|"
+    r"stories|coverage|content|reading|posts)|read (?:more|next)|more from [\w .&'’-]{1,40}|"
+    r"you (?:may|might) also like|most (?:popular|read)|recommended(?: for you| reading)?|"
+    r"trending(?: now)?|latest (?:news|stories)|further reading|more stories|popular stories|"
+    r"topics|tags|related|share this|filed under)"
+    r"\s*:?$", re.IGNORECASE)
+_EMPTY_LABELS = {"sources", "source", "topics", "tags", "related", "share", "comments",
+                 "references", "more", "related articles", "read next", "footnotes", "notes"}
+_HEADER_META = _any(
+    r"^(?:follow|following|listen|share|save|subscribe|--|—|–|·|•|∙|\|)$",
+    r"^[∙·•]?\s*(?:paid|free|premium|members? only|subscriber exclusive)$",
+    r"^\d{1,6}$",
+    r"^\d+\s*(?:min(?:ute)?s?|hrs?)(?:\s+(?:read|listen|watch))?$",
+    r"^(?:senior |staff |contributing |chief |deputy |managing |executive |technology |tech )*"
+    r"(?:reporter|writer|editor|correspondent|columnist|contributor|analyst|journalist)"
+    r"(?:,? [\w ]{1,30})?$",
+    r"^(?:policy brief|press release|news release|opinion|analysis|explainer|newsletter|"
+    r"commentary|exclusive|sponsored|guest post|interview)$",
+)
+_LABEL_ONLY = re.compile(r"^(?:publication date|published(?: on)?|date|posted(?: on)?|updated|"
+                         r"last updated|author|authors|written by|by|byline)\s*:$", re.IGNORECASE)
+_NAME_WORD = r"(?:[A-Z][\w'’.-]*|(?:de|da|van|von|der|den|del|di|la|le|bin|al|ibn)\b)"
+_NAME = _NAME_WORD + r"(?:[ \t]+" + _NAME_WORD + r"){0,4}"
+_NAMES = r"(?P<name>" + _NAME + r"(?:(?:\s+and\s+|\s*&\s*)" + _NAME + r")?)"
+_BYLINE = re.compile(
+    r"^(?:by|written by|words by|words|story by|posted by|authors?|byline)\s*:?\s+" + _NAMES +
+    r"\s*(?:[,|·(].*)?$", re.IGNORECASE)
+_CASED_NAME = re.compile(r"^" + _NAME + r"$")
+_NOT_NAME_WORDS = frozenset({
+    "the", "a", "an", "of", "and", "in", "on", "for", "to", "with", "what", "why", "how", "who",
+    "when", "where", "is", "are", "was", "key", "our", "your", "my", "this", "that", "these",
+    "episode", "summary", "introduction", "conclusion", "update", "news", "more", "about",
+    "faq", "insights", "takeaways", "contents", "overview", "background", "analysis"
+})
+_DEK_BYLINE = re.compile(r",?\s+by\s+" + _NAMES + r"\.?$")
+_CLOSING_BYLINE = re.compile(
+    r"^(?P<name>" + _NAME + r") (?:covers|writes about|reports on|writes on) "
+    r".{1,80}? (?:for|at) (?P<publisher>(?:the )?[A-Z][\w.&'’ -]{1,60}?)\.?$")
+_CLOSING_BIO = re.compile(
+    r"^(?P<name>" + _NAME + r") is (?:a|an|the) [\w ,-]{0,60}?(?:reporter|writer|editor|"
+    r"correspondent|columnist|contributor|journalist|analyst|producer|author)\b[\w ,-]{0,30}? "
+    r"(?:at|for|with) (?P<publisher>(?:the )?[A-Z][\w.&'’ -]{0,50}?)"
+    r"(?: (?:covering|where|based|who)\b.*)?\.?$")
+_PUBLISHER_HINTS = (
+    re.compile(r"\bavailable (?:only )?(?:for|to) (?P<publisher>[A-Z][\w.&'’-]*(?:\s+[A-Z]"
+               r"[\w.&'’-]*){0,3}) (?:members|subscribers)\b"),
+    re.compile(r"^subscribe to (?P<publisher>[A-Z][\w&'’. -]{1,60}?) to (?:keep|continue) "
+               r"reading\b", re.IGNORECASE),
+    re.compile(r"^the post .+ appeared first on (?P<publisher>[A-Z][\w&'’. -]{1,60}?)\.?$",
+               re.IGNORECASE),
+    re.compile(r"^(?:this (?:article|story|post|piece) )?(?:was )?(?:originally|first) "
+               r"(?:published|appeared)\b.*?\b(?:on|in|at|by) (?P<publisher>[A-Z][\w&'’. -]"
+               r"{1,60}?)\.?$", re.IGNORECASE),
+    re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:[-–]\d{4})?,?\s+)(?P<publisher>"
+               r"[A-Z][\w&'’. -]{1,60}?)(?:,? (?:inc|llc|ltd)\.?)?\.?"
+               r"(?:\s+all rights reserved\.?)?$",
+               re.IGNORECASE),
+)
+_SOURCE_LINES = re.compile(r"^the post .+ appeared first on |^(?:this (?:article|story|post|piece) "
+                           r")?(?:was )?(?:originally|first) (?:published|appeared)\b",
+                           re.IGNORECASE)
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?\s*"
+                            r"\((?P<publisher>[A-Z][\w .&'’-]{1,40})\)\s*[-—–]")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,30})?,\s*(?=\S)")
 _DOMAIN_SECTION = re.compile(r"^(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}) "
                              r"(?:Analysis|Take|View|Opinion)$")
-_FAQ_HEADING = re.compile(r"^(?:frequently asked questions|faqs?)\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^(?:[-*–]\s+|[•·▪‣◦●]\s*)(?P<text>\S.*)$")
+_CITATIONS = re.compile(r"(?<=\S)(?:\s?\[(?:\d{1,3}|citation needed)\])+"
+                        r"(?=$|[\s.,;:!?)\"'”’])")
+_FAQ_HEADING = re.compile(r"^(?:frequently asked questions|faqs?|common questions|people also ask)"
+                          r"\b", re.IGNORECASE)
 _QA_PREFIX = re.compile(r"^(?:Q|Question)\s*[:.]\s*")
 _ANSWER_PREFIX = re.compile(r"^(?:A|Answer)\s*[:.]\s*")
-MAX_TITLE_LENGTH = 80
+_SQUASH = re.compile(r"\W+")
+_SECTION_PREFIX = re.compile(r"^(?:[A-Z][\w&-]*(?: [A-Z&][\w&-]*)?|[A-Z][a-z]+ [a-z]+) \| (?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +192,8 @@ class Normalized:
     author: str | None = None
     publisher: str | None = None
     dropped: tuple[str, ...] = field(default=())
+    url: str | None = None
+    """Where the article was published; only the manifest gives it."""
 
 
 @dataclass(slots=True)
@@ -74,13 +207,22 @@ class _Header:
     publisher: str | None = None
     dropped: list[str] = field(default_factory=list)
 
+    def take_author(self, name: str | None) -> None:
+        if name and self.author is None:
+            self.author = _tidy_name(name)
+
+    def take_publisher(self, name: str | None) -> None:
+        if name and self.publisher is None:
+            self.publisher = name.strip(" .,")
+
 
 def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
     """Normalize the text of one pasted article."""
-    lines = [line for line in split_lines(text) if line]
+    lines = [line for line in unwrap(split_lines(text)) if line]
     if not lines:
-        raise ValueError("no text")
+        raise SeedError("no visible text")
     header = _Header()
+    lines = _take_preamble(lines, header, tz)
     title, title_inferred, rest = _take_title(lines)
     rest = _take_header_block(rest, title, header, tz)
     body_lines = _take_body_metadata(rest, title, header, tz)
@@ -102,8 +244,33 @@ def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
     )
 
 
+def _take_preamble(lines: list[str], header: _Header, tz: ZoneInfo) -> list[str]:
+    """Drop site furniture, a section kicker and metadata that sit above the headline."""
+    index = 0
+    while index < min(len(lines) - 1, 4):
+        line = lines[index]
+        if _is_boilerplate(line) or _is_kicker(line, lines[index + 1]):
+            header.dropped.append(line)
+        elif byline := _byline_name(line):
+            header.take_author(byline)
+        elif (found := read_date_line(unglue(line), tz)) and _looks_like_headline(lines[index + 1]):
+            _record_date_line(found, header)
+        else:
+            break
+        index += 1
+    return lines[index:]
+
+
+def _is_kicker(line: str, following: str) -> bool:
+    """'AI' or 'TECHNOLOGY' above a headline: a section label, not the title."""
+    words = line.split()
+    short = len(words) <= 2 or (line.isupper() and len(words) <= 4)
+    return (short and not line.endswith((".", "?", "!", ":")) and len(following.split()) >= 4
+            and not following.endswith(".") and _looks_like_headline(following))
+
+
 def _take_title(lines: list[str]) -> tuple[str, bool, list[str]]:
-    first = _strip_citations(lines[0])
+    first = _SECTION_PREFIX.sub("", _strip_citations(lines[0]))
     if _looks_like_headline(first):
         return first, False, lines[1:]
     return "", True, lines
@@ -117,82 +284,189 @@ def _looks_like_headline(line: str) -> bool:
     return len(sentences) <= 1 or (len(sentences) == 2 and len(words) <= 14)
 
 
-def _is_date_line(line: str, tz: ZoneInfo) -> bool:
-    found = find_date(line, tz)
-    return found is not None and found.start <= 40 and len(line) <= 200
-
-
 def _same_text(a: str, b: str) -> bool:
-    def squash(s: str) -> str:
-        return re.sub(r"\W+", "", s).lower()
-
-    return bool(a) and squash(a) == squash(b)
+    if not a or not b or len(a) > 2 * len(b) + 20 or len(b) > 2 * len(a) + 20:
+        return False
+    return _SQUASH.sub("", a).lower() == _SQUASH.sub("", b).lower()
 
 
 def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneInfo) -> list[str]:
-    """Consume dek, date and byline lines right under the headline."""
-    index = 0
-    while index < len(lines) and index < 6:
-        line = lines[index]
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if _same_text(line, title):
-            header.dropped.append(line)
-        elif _is_date_line(line, tz) and _record_date(line, header, tz):
-            pass
-        elif (match := _BYLINE_BY.match(line)) and header.author is None:
-            header.author = match.group("name")
-        elif (title and header.dek is None and header.date is None and index == 0
-              and len(line) <= 400 and _ends_header(following, title, tz)):
-            header.dek = _strip_citations(line)
+    """Consume the dek, date lines, bylines and furniture right under the headline."""
+    window = _join_labels(lines[:HEADER_WINDOW])
+    kinds = [_header_kind(line, title, tz) for line in window]
+    dek_at: int | None = None
+    end = stop = 0
+    for stop, (line, kind) in enumerate(zip(window, kinds, strict=True)):
+        if kind is None:
+            if _is_name_next_to_metadata(window, kinds, stop):
+                header.take_author(line)
+            elif stop == 0 and title and len(line) <= 400:
+                dek_at = 0
+                continue
+            else:
+                break
+        elif isinstance(kind, DateLine):
+            _record_date_line(kind, header)
+        elif kind == "byline":
+            header.take_author(_byline_name(line))
         else:
-            break
+            header.dropped.append(line)
+        end = stop + 1
+    if dek_at is not None:
+        following = window[stop] if stop < len(window) and stop > 0 else ""
+        if end == 0 and not _dek_stands_alone(window[0], following):
+            return lines
+        _take_dek(window[0], header)
+        end = max(end, 1)
+    return window[end:] + lines[HEADER_WINDOW:]
+
+
+def _dek_stands_alone(line: str, following: str) -> bool:
+    """With no metadata under it, a line is a dek if a heading or dateline comes next, or if it
+    reads as a subtitle (several words, no closing period) above a paragraph."""
+    if _looks_like_heading(line):
+        return len(line.split()) >= 7 and not _looks_like_heading(following)
+    return _looks_like_heading(following) or bool(_DATELINE.match(following))
+
+
+def _take_dek(line: str, header: _Header) -> None:
+    """A standalone line under the headline: the dek, unless it is a two-word label."""
+    if len(line.split()) <= 2:
+        header.dropped.append(line)
+        return
+    header.dek = _strip_citations(line)
+    if match := _DEK_BYLINE.search(header.dek):
+        header.take_author(match.group("name"))
+
+
+def _join_labels(lines: list[str]) -> list[str]:
+    """'Publication date:' on one line and its value on the next become one line."""
+    joined: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _LABEL_ONLY.match(line) and index + 1 < len(lines):
+            joined.append(f"{line} {lines[index + 1]}")
+            index += 2
+            continue
+        joined.append(line)
         index += 1
-    return lines[index:]
+    return joined
 
 
-def _ends_header(line: str, title: str, tz: ZoneInfo) -> bool:
-    """A dek stands alone: a date, the repeated headline or a heading comes next."""
-    return (_is_date_line(line, tz) or _same_text(line, title)
-            or _looks_like_heading(line) or bool(_BYLINE_BY.match(line)))
+def _header_kind(line: str, title: str, tz: ZoneInfo) -> DateLine | str | None:
+    """What a line under the headline is: a date line, 'byline', 'drop', or None (text)."""
+    if _same_text(line, title):
+        return "drop"
+    if (found := read_date_line(unglue(line), tz)) is not None:
+        return found
+    if _BYLINE.match(line):
+        return "byline"
+    if _HEADER_META.match(line) or is_relative_date(line) or _is_boilerplate(line):
+        return "drop"
+    return None
 
 
-def _record_date(line: str, header: _Header, tz: ZoneInfo) -> bool:
-    found = find_date(line, tz)
-    if found is None:
+def _is_name_next_to_metadata(window: list[str], kinds: list[object], index: int) -> bool:
+    """A bare name ('Priya Raman') counts as the author only beside other metadata."""
+    if not _is_name(window[index]):
         return False
+    before = kinds[index - 1] if index else None
+    after = kinds[index + 1] if index + 1 < len(kinds) else None
+    return (before is not None and index > 0) or after is not None
+
+
+def _is_name(line: str) -> bool:
+    words = line.split()
+    if not 2 <= len(words) <= 4 or any(w.lower() in _NOT_NAME_WORDS for w in words):
+        return False
+    return bool(_CASED_NAME.match(line)) and all(w.replace("-", "").replace("'", "").replace(
+        "’", "").replace(".", "").isalpha() for w in words)
+
+
+def _byline_name(line: str) -> str | None:
+    match = _BYLINE.match(line)
+    return match.group("name") if match else None
+
+
+def _tidy_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,.")
+    return name.title() if name.isupper() else name
+
+
+def _record_date_line(found: DateLine, header: _Header) -> None:
+    for item in found.dates:
+        _record_date(item, header)
+    for other in found.others:
+        if match := _BYLINE.match(other):
+            header.take_author(match.group("name"))
+        elif _is_name(other):
+            header.take_author(other)
+
+
+def _record_date(found: FoundDate, header: _Header) -> None:
     if found.updated and header.date is not None:
-        header.updated = found.value
+        header.updated = header.updated or found.value
     elif header.date is None:
         header.date = found.value
     elif header.updated is None and found.value != header.date:
         header.updated = found.value
-    return True
+
+
+def _is_boilerplate(line: str) -> bool:
+    if len(line) > 400:  # longer than any caption or footer: an article paragraph
+        return False
+    if _BOILERPLATE.match(line):
+        return True
+    words = line.lower().replace("|", " ").replace("·", " ").split()
+    return (0 < len(words) <= 8 and all(w.strip(",:") in _SHARE_WORDS for w in words)
+            and any(w.strip(",:") in _SHARE_CORE for w in words))
 
 
 def _take_body_metadata(lines: list[str], title: str, header: _Header,
                         tz: ZoneInfo) -> list[str]:
-    """Drop boilerplate and the repeated headline; read closing bylines and publishers."""
+    """Drop boilerplate and the repeated headline; read closing bylines, datelines, publishers."""
     kept: list[str] = []
     for position, line in enumerate(lines):
-        near_end = position >= len(lines) - 4
+        near_end = position >= len(lines) - _NEAR_END
         if _same_text(line, title):
             header.dropped.append(line)
-        elif match := _BYLINE_COVERS.match(line):
-            header.author = header.author or match.group("name")
-            header.publisher = header.publisher or match.group("publisher").strip()
+        elif near_end and (match := _CLOSING_BYLINE.match(line) or _CLOSING_BIO.match(line)):
+            header.take_author(match.group("name"))
+            header.take_publisher(match.group("publisher"))
             header.dropped.append(line)
-        elif any(p.match(line) for p in _BOILERPLATE):
-            if match := _MEMBERS.search(line):
-                header.publisher = header.publisher or match.group("publisher")
+        elif _is_boilerplate(line) or (near_end and _SOURCE_LINES.match(line)):
+            _read_publisher_hint(line, header)
+            if near_end and (found := find_date(line, tz)) and _SOURCE_LINES.match(line):
+                _record_date(found, header)
             header.dropped.append(line)
-        elif near_end and len(line) <= 60 and _is_date_line(line, tz) and header.date is None:
-            _record_date(line, header, tz)
+        elif near_end and len(line) <= 120 and (found_line := read_date_line(line, tz)):
+            _record_date_line(found_line, header)
             header.dropped.append(line)
         else:
+            if not kept:
+                _read_dateline(line, header, tz)
             if match := _DOMAIN_SECTION.match(line):
-                header.publisher = header.publisher or match.group("domain")
+                header.take_publisher(match.group("domain"))
             kept.append(line)
-    return _drop_empty_labels(kept, header)
+    return _drop_empty_labels(_drop_trailing_sections(kept, header), header)
+
+
+def _read_publisher_hint(line: str, header: _Header) -> None:
+    for pattern in _PUBLISHER_HINTS:
+        if match := pattern.search(line):
+            header.take_publisher(match.group("publisher"))
+            return
+
+
+def _read_dateline(line: str, header: _Header, tz: ZoneInfo) -> None:
+    """'OSLO, Norway, Feb. 3, 2026 --' and 'SAN FRANCISCO, March 31 (Wire) -' open the body."""
+    if match := _WIRE_DATELINE.match(line):
+        header.take_publisher(match.group("publisher"))
+    if header.date is None and (place := _DATELINE.match(line)):
+        found = find_date(line[place.end():place.end() + 40], tz)
+        if found and found.start == 0:
+            header.date = found.value
 
 
 def _drop_empty_labels(lines: list[str], header: _Header) -> list[str]:
@@ -208,16 +482,31 @@ def _drop_empty_labels(lines: list[str], header: _Header) -> list[str]:
     return kept
 
 
+def _drop_trailing_sections(lines: list[str], header: _Header) -> list[str]:
+    """'More on these topics' or 'Most popular' followed only by short link lines, at the end."""
+    for index in range(max(0, len(lines) - 12), len(lines)):
+        if _TRAILING_SECTION.match(lines[index]) and all(
+                len(line.split()) <= 10 and not line.endswith(".") for line in lines[index + 1:]):
+            header.dropped.extend(lines[index:])
+            return lines[:index]
+    return lines
+
+
 def _strip_citations(line: str) -> str:
-    return _CITATIONS.sub("", line)
+    return _CITATIONS.sub("", line) if "[" in line else line
 
 
 def _looks_like_heading(line: str) -> bool:
     """Short lines without closing punctuation read as headings ('What it means', 'Why?')."""
-    if not line or len(line) > 100 or len(line.split()) > 14 or _LIST_ITEM.match(line):
+    words = line.split()
+    if not line or len(line) > 100 or len(words) > 14 or _LIST_ITEM.match(line):
         return False
+    if line.endswith(":"):
+        return len(words) <= 8 and not re.match(r"^[a-z]", line)
     core = line.rstrip("\"'”’)").rstrip()
-    if not core or core[-1] in ".,;!…" or core.endswith(("...",)):
+    if not core or core[-1] in ".,;!…:" or not re.search(r"[^\W\d_]", line):
+        return False
+    if "://" in line or line.startswith(("@", "#", "—", "–", "-", "[", "(")):
         return False
     return not re.match(r"^[a-z]", line) or bool(_DOMAIN_SECTION.match(line))
 
@@ -245,7 +534,7 @@ def _to_markdown(lines: list[str]) -> str:
             blocks.append("### " + escape_markdown(question))
         elif has_next and _looks_like_heading(line):
             in_faq = bool(_FAQ_HEADING.match(line))
-            blocks.append("## " + escape_markdown(line.rstrip(":")))
+            blocks.append("## " + escape_markdown(line.rstrip(":").rstrip()))
         else:
             blocks.append(escape_markdown(_ANSWER_PREFIX.sub("", line) if in_faq else line))
     flush_list()

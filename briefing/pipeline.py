@@ -13,17 +13,23 @@ from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefing import feeds, render
+from briefing import feeds, render, sitemap
+from briefing.check import check_site
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
+from briefing.digest import build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
+from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
 from briefing.render import OutputFile
-from briefing.seeds import read_seed, relative_source, seed_paths
+from briefing.seeds import MAX_SEED_BYTES, read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
 from briefing.write import contained, publish, write_text_file
+
+MAX_CONTENT_BYTES = 2 * MAX_SEED_BYTES
+"""A content file is its seed's text plus front matter; larger ones are refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,7 @@ class Report:
     plans: tuple[Plan, ...] = ()
     articles: int = 0
     files_written: int = 0
+    files_checked: int = 0
 
     @property
     def failed(self) -> bool:
@@ -105,12 +112,22 @@ def build(project: Project, base_url: str | None = None, force: bool = False) ->
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
 
 
+def check(project: Project, base_url: str | None = None) -> Report:
+    """Validate the built site in ``project.out`` (links, HTML5, feeds, scripts, sitemap)."""
+    config, _ = load_settings(project, base_url)
+    result = check_site(project.out, config.base_url, project.templates, project.name)
+    return Report(result.problems, files_checked=result.pages + result.feeds)
+
+
 def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
                     force: bool, log: Collector,
                     only: Container[Path] | None = None) -> list[Plan]:
     """Normalize every seed, or only the seed files in ``only`` (resolved paths)."""
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
+    manifest_file = project.seeds / MANIFEST_NAME
+    sources, notes = load_manifest(manifest_file, project.name(manifest_file))
+    log.add(*notes)
     plans = []
     for path in seed_paths(project.seeds):
         if only is not None and path.resolve() not in only:
@@ -118,9 +135,9 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
         try:
             seed, notes = read_seed(path, project.root)
             log.add(*notes)
-            normalized = normalize_text(seed.text, config.tz)
+            normalized = apply_source(normalize_text(seed.text, config.tz), sources.get(path.name))
         except BriefingError as exc:
-            log.add(exc.diagnostic)
+            log.add(replace(exc.diagnostic, path=exc.diagnostic.path or project.name(path)))
             continue
         scores = classify(themes, normalized.title, f"{normalized.dek or ''}\n{normalized.body}")
         article = draft_article(seed, normalized, assigned_themes(scores),
@@ -156,8 +173,11 @@ def _source_line(text: str) -> str | None:
 
 def _apply(project: Project, step: Plan, log: Collector) -> None:
     if step.action.writes:
-        target = contained(project.root, step.path)
-        write_text_file(target, step.text)
+        try:
+            write_text_file(contained(project.content, Path(step.path).name), step.text)
+        except BriefingError as exc:
+            log.add(Diagnostic(exc.diagnostic.message, step.path))
+            return
     if step.action is Action.STALE:
         log.add(Diagnostic(f"hand-edited, and its seed {step.article.source} has changed since: "
                            "merge by hand, or run normalize --force to overwrite",
@@ -185,6 +205,10 @@ def content_paths(project: Project) -> list[Path]:
 def read_article(project: Project, path: Path) -> Article:
     """Parse one content file; a ContentError names the file and line."""
     name = project.name(path)
+    size = path.stat().st_size
+    if size > MAX_CONTENT_BYTES:
+        raise ContentError(f"file is {size:,} bytes; the limit for one article is "
+                           f"{MAX_CONTENT_BYTES:,}", name)
     try:
         return parse_article(path.read_text(encoding="utf-8"), name)
     except UnicodeDecodeError:
@@ -213,13 +237,15 @@ def accept_articles(parsed: list[Article], themes: tuple[Theme, ...],
 
 
 def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article]) -> Site:
-    """Score every article against every theme and order the site newest first."""
+    """Score every article against every theme, order the site newest first, digest it."""
     scores = {a.slug: classify(themes, a.title, f"{a.dek or ''}\n{a.body}") for a in articles}
     with_themes = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                    for a in articles]
-    return Site(config, themes, newest_first(with_themes, config), scores)
+    ordered = newest_first(with_themes, config)
+    return Site(config, themes, ordered, scores, build_digest(themes, ordered))
 
 
 def render_site(site: Site, project: Project) -> list[OutputFile]:
-    """Every file of the built site, in memory: pages, assets and feeds."""
-    return [*render.render_pages(site, project.templates), feeds.render_rss(site)]
+    """Every file of the built site, in memory: pages, assets, feeds and the sitemap."""
+    outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
+    return outputs + sitemap.site_index(site.config.base_url, outputs)

@@ -11,6 +11,7 @@ import jinja2
 
 from briefing.content import Article, When
 from briefing.errors import RenderError
+from briefing.feedlinks import feed_links
 from briefing.markdown import to_html
 from briefing.site import Site
 
@@ -78,11 +79,14 @@ def article_html(article: Article) -> str:
 def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     """Every HTML page of the site, plus the static assets shipped with the templates."""
     env = make_environment(templates_dir)
-    common = {"site": site, "config": site.config, "themes": site.themes}
+    common = {"site": site, "config": site.config, "themes": site.themes,
+              "feed_links": feed_links(site.config)}
     pages = [_page(env, "index.html", "index.html", **common)]
     for theme in site.themes:
+        # A theme page announces its own feeds first, then the site's.
         pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
-                           articles=site.articles_in(theme.slug), **common))
+                           articles=site.articles_in(theme.slug),
+                           **common | {"feed_links": feed_links(site.config, theme)}))
     for article in site.articles:
         pages.append(_page(env, "article.html", f"articles/{article.slug}/index.html",
                            article=article, body_html=article_html(article),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 from briefing.errors import Diagnostic, SeedError, Severity
 
 SEED_SUFFIXES = (".txt",)
-MAX_SEED_BYTES = 5_000_000
-"""Larger files are refused: no pasted article is that long, and it bounds time and memory."""
+MAX_SEED_BYTES = 1_000_000
+"""Larger files are refused: 1 MB is a whole book, far beyond any pasted article, and the
+limit bounds a build's time (about 3 s for a seed at the limit) and memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +53,26 @@ def decode_seed(data: bytes, source: str) -> tuple[str, list[Diagnostic]]:
     try:
         text = data.decode("utf-8-sig")
         notes: list[Diagnostic] = []
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise SeedError("not UTF-8 or Windows-1252 text", source) from None
-        notes = [Diagnostic("not UTF-8; decoded as Windows-1252", source,
-                            severity=Severity.WARNING)]
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        text = "".join(_decode_line(chunk, source, number) for number, chunk in
+                       enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True), 1))
+        notes = [Diagnostic("not UTF-8; lines that are not were decoded as Windows-1252",
+                            source, line, severity=Severity.WARNING)]
     if not _has_visible_text(text):
         raise SeedError("no visible text (empty or only invisible characters)", source)
     return text, notes
+
+
+def _decode_line(chunk: bytes, source: str, number: int) -> str:
+    """One line of a file with mixed encodings: UTF-8 when it is, else Windows-1252."""
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return chunk.decode("cp1252")
+        except UnicodeDecodeError:
+            raise SeedError("not UTF-8 or Windows-1252 text", source, number) from None
 
 
 def _has_visible_text(text: str) -> bool:
@@ -88,7 +100,9 @@ def read_seed(path: Path, root: Path) -> tuple[Seed, list[Diagnostic]]:
 
 def relative_source(path: Path, root: Path) -> str:
     """A path as the project names it: relative to the root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # Lexical first: a symlink inside the project is named where it is, not where it points.
+    for base, target in ((Path(os.path.abspath(root)), Path(os.path.abspath(path))),
+                         (root.resolve(), path.resolve())):
+        if target.is_relative_to(base):
+            return target.relative_to(base).as_posix()
+    return path.as_posix()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from briefing.classify import ThemeScore
+from briefing.classify import ThemeScore, assigned_themes
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, as_datetime
+from briefing.digest import Digest, ThemeDigest
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,8 @@ class Site:
     """Newest first; undated articles last, by slug."""
     scores: Mapping[str, tuple[ThemeScore, ...]]
     """Every theme's score for each article, by article slug."""
+    digest: Digest = field(default_factory=Digest)
+    """The briefing: per theme key points, timeline, names; top points of the edition."""
 
     def articles_in(self, theme: str) -> tuple[Article, ...]:
         return tuple(a for a in self.articles if theme in a.themes)
@@ -30,6 +33,17 @@ class Site:
 
     def score(self, article: Article, theme: str) -> ThemeScore | None:
         return next((s for s in self.scores.get(article.slug, ()) if s.theme == theme), None)
+
+    def briefing(self, theme: str) -> ThemeDigest:
+        return self.digest.theme(theme) or ThemeDigest(theme, 0, 0)
+
+    def classifier_themes(self, article: Article) -> tuple[str, ...]:
+        """The themes the classifier alone would give the article."""
+        return assigned_themes(self.scores.get(article.slug, ()))
+
+    def pinned(self, article: Article) -> bool:
+        """True when the article's front matter sets themes the classifier would not."""
+        return set(article.themes) != set(self.classifier_themes(article))
 
     def newest(self) -> datetime | None:
         dated = [self.sort_time(a) for a in self.articles if a.date]

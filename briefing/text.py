@@ -5,23 +5,61 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_INVISIBLE = dict.fromkeys(
-    cp for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x202A, 0x202B, 0x202C,
-                  0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F)
+# Unicode "format" characters (category Cf: zero-width spaces, joiners, bidi controls, soft
+# hyphens, tags) are invisible; other spaces (em space, ideographic space) become plain ones.
+_FORMAT_RANGES = (
+    (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F),
+    (0x890, 0x891), (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )
+_SPACES = (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x09)
+_TABLE: dict[int, str | None] = {
+    **{cp: None for start, end in _FORMAT_RANGES for cp in range(start, end + 1)},
+    **dict.fromkeys(_SPACES, " "),
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85|\x0b|\x0c")
 
 
 def clean_line(line: str) -> str:
     """One line of pasted text: NFC, no invisible or control characters, single spaces."""
-    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
-    line = _CONTROL.sub("", line).replace("\u00a0", " ").replace("\t", " ")
-    return re.sub(r" {2,}", " ", line).strip()
+    line = unicodedata.normalize("NFC", line).translate(_TABLE)
+    return _RUNS_OF_SPACES.sub(" ", _CONTROL.sub("", line)).strip()
 
 
 def split_lines(text: str) -> list[str]:
-    """Split on any line ending (CRLF, LF, lone CR) and clean each line."""
-    return [clean_line(x) for x in re.split(r"\r\n|\r|\n|\u2028|\u2029", text)]
+    """Split on any line ending (CRLF, LF, lone CR, Unicode separators) and clean each line."""
+    return [clean_line(x) for x in _LINE_BREAKS.split(text)]
+
+
+_LIST_START = re.compile(r"^(?:[-*–•·▪‣◦●]\s|\d{1,3}[.)]\s)")
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join paragraphs that were hard-wrapped at a fixed width (e-mail, plain-text newsletters).
+
+    Only text whose paragraphs are separated by blank lines and whose lines are cut near
+    one width counts as wrapped; one-paragraph-per-line text is returned as it is.
+    """
+    width = max((len(line) for line in lines), default=0)
+    if not 40 <= width <= 100 or "" not in lines:
+        return lines
+    continued = [index for index in range(len(lines) - 1)
+                 if lines[index] and lines[index + 1] and len(lines[index]) >= 0.6 * width
+                 and not _LIST_START.match(lines[index + 1])]
+    if len(continued) < 3:
+        return lines
+    joined: list[str] = []
+    for index, line in enumerate(lines):
+        if index - 1 in continued and joined:
+            glue = "" if joined[-1].endswith("-") else " "
+            joined[-1] += glue + line
+        else:
+            joined.append(line)
+    return joined
 
 
 _ABBREVIATIONS = {

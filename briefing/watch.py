@@ -22,6 +22,7 @@ import watchfiles
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article
 from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.manifest import MANIFEST_NAME
 from briefing.pipeline import (
     Collector,
     Project,
@@ -46,7 +47,7 @@ class Changes:
     """Which inputs of the site changed, as the rebuild needs to know it."""
 
     settings: bool = False
-    """briefing.yaml or themes.yaml."""
+    """briefing.yaml, themes.yaml or the seeds' manifest: every seed is re-normalized."""
     seeds: frozenset[Path] = frozenset()
     """Seed files (resolved paths) that were added, changed or removed."""
     content: bool = False
@@ -67,7 +68,8 @@ def sort_changes(project: Project, paths: Iterable[Path]) -> Changes:
     dirs = _resolved_dirs(project)
     for path in paths:
         path = path.resolve()
-        if path in (project.config_file.resolve(), project.themes_file.resolve()):
+        if path in (project.config_file.resolve(), project.themes_file.resolve(),
+                    dirs["seeds"] / MANIFEST_NAME):
             settings = True
         elif path.parent == dirs["seeds"] and is_seed_file(path):
             seeds.add(path)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import yaml
 
@@ -39,6 +40,22 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _TextLoader(_StrictLoader):
+    """Plain scalars stay text; only ``null``/``~`` and ``true``/``false`` keep a type.
+
+    YAML 1.1 would turn a title ``No`` into False, ``1.10`` into 1.1 and ``2026-03-24``
+    into a date: front matter written by hand must read back exactly as typed.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
 class YamlProblem(Exception):
     """YAML that cannot be loaded; ``line`` is 1-based within the YAML text, when known."""
 
@@ -48,14 +65,19 @@ class YamlProblem(Exception):
         self.line = line
 
 
-def load_yaml(text: str) -> Any:
-    """Load one YAML document safely; raise YamlProblem with a line number on any failure."""
+def load_yaml(text: str, plain_text: bool = False) -> Any:
+    """Load one YAML document safely; raise YamlProblem with a line number on any failure.
+
+    With ``plain_text``, unquoted values stay strings (see ``_TextLoader``).
+    """
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=_TextLoader if plain_text else _StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
         return _raise(reason, mark.line + 1 if mark else None)
+    except RecursionError:
+        return _raise("too deeply nested", None)
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         # PyYAML raises plain ValueError for impossible dates such as 2026-02-30.
         return _raise(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None)

@@ -56,7 +56,7 @@ def test_checksum_tells_a_hand_edit():
     ("---\ntitle: x\nslug: ../../etc\n---\n", 3, "slug"),
     ("---\ntitle: x\ncolour: red\n---\n", 3, "colour"),
     ("---\ntitle: !!python/object:os.system {}\n---\n", 2, "constructor"),
-    ("---\ntitle: x\ndate: 2026-02-30\n---\n", None, "day is out of range"),
+    ("---\ntitle: x\ndate: 2026-02-30\n---\n", 3, "day is out of range"),
 ])
 def test_bad_front_matter_is_an_error_with_file_and_line(text, line, fragment):
     with pytest.raises(ContentError) as err:
@@ -64,3 +64,14 @@ def test_bad_front_matter_is_an_error_with_file_and_line(text, line, fragment):
     assert err.value.diagnostic.path == "content/bad.md"
     assert err.value.diagnostic.line == line
     assert fragment in str(err.value)
+
+
+def test_a_checksum_of_digits_only_stays_text(monkeypatch):
+    from briefing import content
+    from briefing.content import Article, dump_article, is_pristine, parse_article
+
+    monkeypatch.setattr(content, "_digest", lambda text: "0123456789012345")
+    text = dump_article(Article(title="T", slug="t", id="urn:x", body="Body.\n"))
+    assert "checksum: '0123456789012345'" in text
+    assert parse_article(text, "content/t.md").checksum == "0123456789012345"
+    assert is_pristine(text)

@@ -80,7 +80,8 @@ def test_theme_pages_list_their_articles_newest_first():
                     date=datetime(2026, 3, 2, 9, tzinfo=UTC))
     undated = replace(HOSTILE, slug="undated", title="Undated")
     html = pages(undated, older, newer)["themes/compute/index.html"]
-    assert html.index("Newer") < html.index("Older") < html.index("Undated")
+    listing = html[html.index('id="articles"'):]  # the timeline above runs oldest first
+    assert listing.index("Newer") < listing.index("Older") < listing.index("Undated")
 
 
 def test_article_page_explains_its_themes():
@@ -91,6 +92,7 @@ def test_article_page_explains_its_themes():
 def test_paragraphs_get_stable_anchors():
     html = to_html("One.\n\n## Head\n\nTwo.\n\n- item\n")
     assert '<p id="p-1">One.</p>' in html and '<p id="p-2">Two.</p>' in html
+    assert '<li id="p-3">item</li>' in html
 
 
 def test_human_dates_do_not_depend_on_locale():

@@ -415,6 +415,21 @@ def test_a_seed_edit_behind_a_hand_edit_is_a_warning_and_the_edit_stays(project)
     assert b"Edited by hand" in build.files[ARTICLE]
 
 
+def test_changed_paths_are_sorted_into_the_inputs_they_belong_to(project):
+    root = project.root
+    seed = project.seeds / "000_444192bbf4941383.txt"
+    assert sort_changes(project, [seed]) == Changes(seeds=frozenset({seed.resolve()}))
+    assert sort_changes(project, [root / ARTICLE_FILE]) == Changes(content=True)
+    assert sort_changes(project, [project.templates / "assets/style.css"]) == Changes(
+        templates=True)
+    for settings in ("briefing.yaml", "themes.yaml", "seeds/sources.yaml"):
+        assert sort_changes(project, [root / settings]) == Changes(settings=True), settings
+    ignored = [root / "README.md", root / "site/index.html", project.seeds / ".x.txt.swp",
+               project.seeds / "notes.md", project.content / ".x.md.tmp-12",
+               project.templates / ".hidden/x.html"]
+    assert not sort_changes(project, ignored).any
+
+
 def test_a_change_to_nothing_the_site_uses_rebuilds_nothing(project):
     rebuilder = Rebuilder(project)
     rebuilder.update(Changes(settings=True))

@@ -1,0 +1,50 @@
+"""site/sitemap.xml and site/robots.txt: every HTML page of the site by absolute URL (pure).
+
+The sitemap is derived from the rendered outputs, so every page any template or stage
+adds is listed without this module knowing about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote
+from xml.etree import ElementTree
+
+from briefing.render import OutputFile
+
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def page_url(base_url: str, path: str) -> str:
+    """The public URL of an output: folders for ``index.html`` pages, percent-encoded."""
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path.removesuffix("index.html")
+    return base_url + quote(path, safe="/")
+
+
+def is_page(path: str) -> bool:
+    return path.endswith(".html")
+
+
+def render_sitemap(base_url: str, outputs: Iterable[OutputFile]) -> OutputFile:
+    """A sitemaps.org 0.9 urlset listing every HTML page, sorted by URL for stable output."""
+    urls = sorted(page_url(base_url, o.path) for o in outputs if is_page(o.path))
+    urlset = ElementTree.Element("urlset", xmlns=_NAMESPACE)
+    for url in urls:
+        ElementTree.SubElement(ElementTree.SubElement(urlset, "url"), "loc").text = url
+    ElementTree.indent(urlset)
+    xml = ElementTree.tostring(urlset, encoding="unicode", xml_declaration=False)
+    return OutputFile(SITEMAP, f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}\n'.encode())
+
+
+def render_robots(base_url: str) -> OutputFile:
+    """Allow everything and point crawlers at the sitemap."""
+    text = f"User-agent: *\nDisallow:\n\nSitemap: {base_url}{SITEMAP}\n"
+    return OutputFile(ROBOTS, text.encode())
+
+
+def site_index(base_url: str, outputs: list[OutputFile]) -> list[OutputFile]:
+    """The sitemap and robots.txt for a site made of ``outputs``."""
+    return [render_sitemap(base_url, outputs), render_robots(base_url)]
