@@ -120,8 +120,8 @@ def host_allowed(header: str | None, bound_host: str) -> bool:
     if not header:
         return False
     try:
-        name = urlsplit(f"//{header}").hostname
-        urlsplit(f"//{header}").port  # noqa: B018  # raises on a malformed port
+        parts = urlsplit(f"//{header}")
+        name, _ = parts.hostname, parts.port  # .port raises on a malformed port
     except ValueError:
         return False
     if not name:
@@ -298,8 +298,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         live = self.server.live
         since = _int(parse_qs(urlsplit(self.path).query).get("since", [""])[0])
+        current = live.snapshot().generation
         if since is None:
-            since = live.snapshot().generation
+            since = current
+        elif since > current:
+            since = 0  # a page from an earlier run of the server: reload it at once
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self._common_headers()

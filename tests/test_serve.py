@@ -201,6 +201,7 @@ def test_host_rules():
     assert not host_allowed("192.168.1.5:8000", "127.0.0.1")
     assert not host_allowed("attacker.example:8000", "0.0.0.0")
     assert not host_allowed("localhost:notaport", "127.0.0.1")
+    assert not host_allowed("[::1", "127.0.0.1")
     assert not host_allowed(None, "127.0.0.1")
 
 
@@ -330,6 +331,14 @@ def test_a_page_loaded_before_a_change_it_missed_reloads_at_once(server):
     stream = EventStream(server, old)
     try:
         assert stream.next_reload() == old + 1
+    finally:
+        stream.close()
+
+
+def test_a_page_from_an_earlier_run_of_the_server_reloads_at_once(server):
+    stream = EventStream(server, generation(server) + 5)
+    try:
+        assert stream.next_reload() == generation(server)
     finally:
         stream.close()
 
