@@ -22,7 +22,8 @@ import html5lib
 from html5lib.constants import E as HTML5_ERRORS
 
 from briefing.errors import Diagnostic
-from briefing.sitemap import ROBOTS, SITEMAP, page_url
+from briefing.search import BUNDLE_DIR
+from briefing.sitemap import ROBOTS, SITEMAP, is_page, page_url
 
 MAX_PARSE_ERRORS = 10
 """Parse errors reported per page; one broken template would otherwise print thousands."""
@@ -72,7 +73,7 @@ def check_site(site_dir: Path, base_url: str, templates_dir: Path | None = None,
                              name(site_dir))
         return CheckResult(0, 0, (missing,))
     files = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
-    allowed = _template_scripts(templates_dir)
+    allowed = _template_scripts(templates_dir) | _search_scripts(site_dir)
     found = _Findings()
 
     def report(path: str, message: str, line: int | None = None) -> None:
@@ -206,6 +207,11 @@ def _template_scripts(templates_dir: Path | None) -> frozenset[str]:
             allowed.update(_squash(m) for m in re.findall(r"<script\b[^>]*>(.*?)</script>",
                                                           text, re.DOTALL | re.IGNORECASE))
     return frozenset(allowed)
+
+
+def _search_scripts(site_dir: Path) -> frozenset[str]:
+    """The scripts of the Pagefind bundle, which the build itself writes (search: true)."""
+    return frozenset(f"src:{p.name}" for p in sorted((site_dir / BUNDLE_DIR).glob("*.js")))
 
 
 def _squash(text: str) -> str:
@@ -354,7 +360,7 @@ def _check_sitemap(site_dir: Path, pages: list[str], files: set[str], base_url: 
         return
     listed = {(e.text or "").strip() for e in root.iter() if _local(e.tag) == "loc"}
     for page in pages:
-        if page_url(base_url, page) not in listed:
+        if is_page(page) and page_url(base_url, page) not in listed:
             report(SITEMAP, f"does not list {page}")
     for url in sorted(listed):
         target = _target(url, base_url, files)[0] if url.startswith(base_url) else None

@@ -34,6 +34,8 @@ class SiteConfig:
     """IANA zone used for dates that carry only a day."""
     feed_size: int = 50
     """Number of items in each feed."""
+    search: bool = False
+    """Build a Pagefind full-text search index and a search page."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -106,6 +108,8 @@ def _validated_site(data: Any, source: Path | str) -> SiteConfig:
     for key in ("title", "base_url", "description", "language", "timezone"):
         if key in data and not isinstance(data[key], str):
             raise ConfigError(f"{key!r} must be a string", source)
+    if not isinstance(data.get("search", False), bool):
+        raise ConfigError("'search' must be true or false", source)
     defaults = SiteConfig()
     size = data.get("feed_size", defaults.feed_size)
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:

@@ -13,7 +13,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefing import feeds, render, sitemap
+from briefing import feeds, render, search, sitemap
 from briefing.check import check_site
 from briefing.classify import assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
@@ -247,5 +247,8 @@ def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Artic
 
 def render_site(site: Site, project: Project) -> list[OutputFile]:
     """Every file of the built site, in memory: pages, assets, feeds and the sitemap."""
+    config = site.config
     outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
-    return outputs + sitemap.site_index(site.config.base_url, outputs)
+    if config.search:
+        outputs += search.search_bundle(outputs, config.language)
+    return outputs + sitemap.site_index(config.base_url, outputs)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
+from briefing.config import Theme
 from briefing.content import Article, When
 from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
@@ -60,10 +62,13 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def _page(env: jinja2.Environment, template: str, path: str, **context: Any) -> OutputFile:
-    depth = path.count("/")
+def _page(env: jinja2.Environment, template: str, path: str, root: str | None = None,
+          **context: Any) -> OutputFile:
+    """Render one page; links are relative to it (``root``) unless a root is given."""
+    root = "../" * path.count("/") if root is None else root
+    context.setdefault("current_theme", None)
     try:
-        html = env.get_template(template).render(root="../" * depth, page_path=path, **context)
+        html = env.get_template(template).render(root=root, page_path=path, **context)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(exc.message or "template syntax error",
                           f"templates/{exc.name or template}", exc.lineno) from None
@@ -76,21 +81,67 @@ def article_html(article: Article) -> str:
     return to_html(article.body)
 
 
+def by_month(articles: tuple[Article, ...]) -> list[tuple[str, tuple[Article, ...]]]:
+    """Articles (already newest first) grouped under 'March 2026' headings; undated last."""
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        when = article.date
+        label = f"{_MONTHS[when.month - 1]} {when.year}" if when else "Undated"
+        groups.setdefault(label, []).append(article)
+    return [(label, tuple(members)) for label, members in groups.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class Trail:
+    """Where an article sits: its main theme, and its neighbours in that theme's list."""
+
+    theme: Theme | None = None
+    newer: Article | None = None
+    older: Article | None = None
+
+
+def trail(site: Site, article: Article) -> Trail:
+    """The article's best-scoring theme (ties: the editor's theme order) and its neighbours."""
+    if not article.themes:
+        return Trail()
+    order = [t.slug for t in site.themes]
+
+    def rank(slug: str) -> tuple[float, int]:
+        score = site.score(article, slug)
+        return (-(score.score if score else 0.0), order.index(slug))
+
+    slug = min(article.themes, key=rank)
+    members = site.articles_in(slug)
+    at = members.index(article)
+    return Trail(site.theme(slug), members[at - 1] if at > 0 else None,
+                 members[at + 1] if at + 1 < len(members) else None)
+
+
 def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     """Every HTML page of the site, plus the static assets shipped with the templates."""
     env = make_environment(templates_dir)
     common = {"site": site, "config": site.config, "themes": site.themes,
               "feed_links": feed_links(site.config)}
-    pages = [_page(env, "index.html", "index.html", **common)]
+    pages = [_page(env, "index.html", "index.html", **common),
+             _page(env, "archive.html", "archive/index.html", months=by_month(site.articles),
+                   **common),
+             # Served for any missing path at any depth, so its links start from the site root.
+             _page(env, "404.html", "404.html", root=urlsplit(site.config.base_url).path,
+                   **common)]
+    if site.config.search:
+        pages.append(_page(env, "search.html", "search/index.html", **common))
     for theme in site.themes:
         # A theme page announces its own feeds first, then the site's.
         pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
-                           articles=site.articles_in(theme.slug),
+                           articles=site.articles_in(theme.slug), current_theme=theme.slug,
                            **common | {"feed_links": feed_links(site.config, theme)}))
     for article in site.articles:
+        where = trail(site, article)
         pages.append(_page(env, "article.html", f"articles/{article.slug}/index.html",
                            article=article, body_html=article_html(article),
-                           scores=site.scores.get(article.slug, ()), **common))
+                           scores=site.scores.get(article.slug, ()),
+                           trail_theme=where.theme, newer=where.newer, older=where.older,
+                           current_theme=where.theme.slug if where.theme else None, **common))
     return pages + _assets(templates_dir)
 
 

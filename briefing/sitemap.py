@@ -24,8 +24,12 @@ def page_url(base_url: str, path: str) -> str:
     return base_url + quote(path, safe="/")
 
 
+NOT_FOUND = "404.html"
+"""The page hosts serve for a missing address: not a page of its own (it says noindex)."""
+
+
 def is_page(path: str) -> bool:
-    return path.endswith(".html")
+    return path.endswith(".html") and path != NOT_FOUND
 
 
 def render_sitemap(base_url: str, outputs: Iterable[OutputFile]) -> OutputFile:

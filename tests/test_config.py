@@ -37,6 +37,7 @@ def test_unknown_key_is_an_error_naming_the_key(tmp_path):
     ("feed_size: 0\n", "feed_size"),
     ("feed_size: yes\n", "feed_size"),
     ("base_url: example.org\n", "base_url"),
+    ("search: \"yes\"\n", "search"),
     ("title: [a, b]\n", "title"),
     ("- just\n- a list\n", "mapping"),
     ("title: a\ntitle: b\n", "duplicate key"),
