@@ -1,13 +1,12 @@
 """End to end in a real browser: an edit to a content file shows in an open page by itself.
 
-Runs headless Chromium (Debian's package) through Playwright's Python package, pointed at
-the installed browser; Playwright's own browser downloads are never used. Without Chromium
-the test skips on a developer's machine and fails under CI (CI=true).
+Uses the session's headless Debian Chromium (tests/browser/conftest.py: Playwright drives
+/usr/bin/chromium, never a downloaded browser; a missing browser skips on a developer's
+machine and fails under CI=true) against a live preview of a copy of the seeds' project.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Iterator
@@ -19,54 +18,20 @@ from briefing.serve import Preview
 from tests.conftest import make_project
 from tests.serving import ARTICLE, ARTICLE_FILE, SENTENCE, edit, serving, watching
 
-CHROMIUM = Path(os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 EDITS = 5
 """Edits measured one after another; the median save-to-reloaded-page time is reported."""
 TIMEOUT_MS = 10_000
 
 
-def _missing_browser() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright Python package is not installed (pip install -e '.[test]')"
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        return (f"no Chromium at {CHROMIUM} (apt-get install chromium, "
-                "or set BRIEFING_CHROMIUM)")
-    return None
-
-
 @pytest.fixture
-def browser() -> Iterator[object]:
-    missing = _missing_browser()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs a real browser for this test: {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS, timeout=30_000)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[Preview]:
+def preview(browser, tmp_path: Path) -> Iterator[Preview]:
+    """A watching preview; asks for the browser first, so a missing one skips before building."""
     project = make_project(tmp_path / "project", with_content=True)
     with serving(project) as started, watching(started):
         yield started
 
 
-def test_an_edit_to_an_article_shows_in_the_open_page_without_a_manual_reload(browser, preview):
-    page = browser.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+def test_an_edit_to_an_article_shows_in_the_open_page_without_a_manual_reload(page, preview):
     page.goto(preview.url + ARTICLE.removesuffix("index.html"))
     assert SENTENCE in page.inner_text("main")
     content = preview.project.root / ARTICLE_FILE
@@ -88,4 +53,3 @@ def test_an_edit_to_an_article_shows_in_the_open_page_without_a_manual_reload(br
     print(f"\nsave to reloaded page, {EDITS} edits: median {median * 1000:.0f} ms, "
           f"all {', '.join(f'{s * 1000:.0f}' for s in seconds)} ms")
     assert median < 1.0, seconds  # the promise: an edit shows within a second
-
