@@ -151,7 +151,7 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
 def _existing_content(project: Project) -> dict[str, Existing]:
     """Content files on disk, keyed by the seed they came from."""
     found: dict[str, Existing] = {}
-    for path in sorted(project.content.glob("*.md")):
+    for path in content_paths(project):
         name = project.name(path)
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
@@ -199,7 +199,9 @@ def load_articles(project: Project, themes: tuple[Theme, ...], log: Collector) -
 
 
 def content_paths(project: Project) -> list[Path]:
-    return sorted(project.content.glob("*.md"))
+    """The content files: visible ``*.md`` files (a folder or an editor's lock file is not one)."""
+    return sorted(p for p in project.content.glob("*.md")
+                  if p.is_file() and not p.name.startswith((".", "#")))
 
 
 def read_article(project: Project, path: Path) -> Article:
