@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
 from briefing import markdown
 from briefing.cache import code_version, digest, pickle_by_fields, tree_digest
-from briefing.classify import TermMatch, ThemeScore, assigned_themes, classify
+from briefing.classify import TermMatch, ThemeScore, classify
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, parse_article, split_front_matter
-from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.errors import BriefingError, Diagnostic
 from briefing.parallel import pool_map
 from briefing.progress import Meter
 from briefing.publish import Publisher, stage
@@ -105,7 +105,6 @@ class _Worker:
 
     inputs: Inputs | None = None
     env: jinja2.Environment | None = None
-    known: frozenset[str] = field(default_factory=frozenset)
 
 
 _WORKER = _Worker()
@@ -117,7 +116,6 @@ def start_worker(inputs: Inputs) -> None:
         return  # the main process, set up already: keep its compiled templates
     _WORKER.inputs = inputs
     _WORKER.env = make_environment(inputs.templates)
-    _WORKER.known = frozenset(t.slug for t in inputs.themes)
     # Rendered Markdown is memoized only where feeds need it again (the main process):
     # writing a memo entry for every article would cost a cold build more than it saves.
     markdown.use_memo(None)
@@ -127,20 +125,6 @@ def environment() -> jinja2.Environment:
     """This process's compiled templates (after ``start_worker``)."""
     assert _WORKER.env is not None, "start_worker() first"
     return _WORKER.env
-
-
-def content_files(folder: Path, root: Path) -> list[tuple[str, str]]:
-    """The ``*.md`` files of content/, by name, with the names the project gives them."""
-    if not folder.is_dir():
-        return []
-    try:
-        prefix = folder.resolve().relative_to(root.resolve()).as_posix() + "/"
-    except ValueError:
-        prefix = folder.as_posix() + "/"
-    with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
-    where = str(folder)
-    return [(prefix + name, os.path.join(where, name)) for name in names]
 
 
 def read(name: str, path: str, inputs: Inputs) -> tuple[Source, bytes] | Diagnostic:
@@ -162,13 +146,14 @@ def process(src: Source) -> Done:
         data = handle.read()
     if digest(inputs.key, src.name, data) != src.key:
         raise BriefingError("changed while the site was being built: build again", src.name)
-    article, notes = read_article(src.name, data, inputs.themes, _WORKER.known)
-    if article is None:
-        return Done(Record(None, (), tuple(notes)))
+    try:
+        article = parse_article(data.decode("utf-8"), src.name)
+    except UnicodeDecodeError:
+        return Done(Record(None, (), (Diagnostic("not UTF-8 text", src.name),)))
+    except BriefingError as exc:
+        return Done(Record(None, (), (exc.diagnostic,)))
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
-    if not article.themes:
-        article = replace(article, themes=assigned_themes(scores))
-    return Done(_record(src.name, data, article, scores, notes), article.body)
+    return Done(_record(src.name, data, article, scores), article.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,34 +207,16 @@ def _bodiless(article: Article | None) -> Article | None:
     return replace(article, body="") if article else None
 
 
-def read_article(name: str, data: bytes, themes: tuple[Theme, ...],
-                 known: frozenset[str]) -> tuple[Article | None, list[Diagnostic]]:
-    """Parse one content file; unknown themes are dropped with a warning."""
-    try:
-        article = parse_article(data.decode("utf-8"), name)
-    except UnicodeDecodeError:
-        return None, [Diagnostic("not UTF-8 text", name)]
-    except BriefingError as exc:
-        return None, [exc.diagnostic]
-    unknown = [t for t in article.themes if t not in known]
-    if not unknown:
-        return article, []
-    note = Diagnostic(f"unknown theme {unknown[0]!r} (themes.yaml defines "
-                      f"{', '.join(sorted(known))})", name,
-                      article.line_of.get("themes"), Severity.WARNING)
-    return replace(article, themes=tuple(t for t in article.themes if t in known)), [note]
-
-
-def _record(name: str, data: bytes, article: Article, scores: tuple[ThemeScore, ...],
-            notes: list[Diagnostic]) -> Record:
+def _record(name: str, data: bytes, article: Article,
+            scores: tuple[ThemeScore, ...]) -> Record:
     """Keep the body out of the record when it can be cut from the file again."""
     text = data.decode("utf-8")
     _, body, _ = split_front_matter(text, name)
     at = len(text) - len(body)
     if text[at:] == body and body.strip("\n") + "\n" == article.body:
         at_byte = len(text[:at].encode("utf-8"))
-        return Record(replace(article, body=""), scores, tuple(notes), at_byte)
-    return Record(article, scores, tuple(notes))
+        return Record(replace(article, body=""), scores, (), at_byte)
+    return Record(article, scores)
 
 
 pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from briefing import __version__, pipeline
+from briefing import __version__, pipeline, serve
 from briefing.adding import add_article, read_input
 from briefing.errors import BriefingError, Severity
 from briefing.pipeline import Project, Report
@@ -40,7 +40,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="the article as plain text, or - to read standard input (default)")
     _add_seed_options(add)
 
-    commands.add_parser("serve", help="preview server with live reload (not available yet)")
+    serve = commands.add_parser("serve", help="preview the site; rebuild and reload on every edit")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the preview in a browser")
+    serve.add_argument("--base-url",
+                       help="URL the preview is seen at; its path becomes the served path")
     check = commands.add_parser(
         "check", help="validate a built site: links, anchors, HTML5, feeds, scripts, sitemap")
     _add_site_options(check)
@@ -75,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                         getattr(args, "force", False), meter)
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
+        elif command == "serve":
+            return serve.run(project, args.host, args.port, args.open, args.base_url)
         elif command == "add":
             return _add(project, args.file)
         elif command == "check":

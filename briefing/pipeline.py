@@ -9,7 +9,7 @@ the site still builds. Only a broken config or template stops a build.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,11 +21,12 @@ from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
 from briefing.digest import build_digest
-from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
 from briefing.progress import Meter
 from briefing.publish import Publisher
+from briefing.render import OutputFile
 from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
@@ -82,7 +83,9 @@ class Report:
 
 
 @dataclass(slots=True)
-class _Collector:
+class Collector:
+    """Diagnostics gathered during a build, in the order they were found."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def add(self, *items: Diagnostic) -> None:
@@ -99,7 +102,7 @@ def load_settings(project: Project,
 def normalize(project: Project, force: bool = False) -> Report:
     """seeds/ -> content/: normalize every seed, keeping hand edits unless forced."""
     config, themes = load_settings(project)
-    log = _Collector()
+    log = Collector()
     use_memos(BuildCache(project.root))
     try:
         plans = normalize_seeds(project, config, themes, force, log)
@@ -117,7 +120,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     many articles, the feeds, search index and sitemap are made afresh every time.
     """
     config, themes = load_settings(project, base_url)
-    log = _Collector()
+    log = Collector()
     cache = BuildCache(project.root)
     use_memos(cache)
     publisher = None
@@ -163,9 +166,10 @@ def check(project: Project, base_url: str | None = None) -> Report:
 
 
 def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, ...],
-                    force: bool, log: _Collector) -> list[Plan]:
-    paths = seed_paths(project.seeds)
-    if not paths and not (project.seeds / MANIFEST_NAME).exists():
+                    force: bool, log: Collector,
+                    only: Container[Path] | None = None) -> list[Plan]:
+    """Normalize every seed, or only the seed files in ``only`` (resolved paths)."""
+    if not seed_paths(project.seeds) and not (project.seeds / MANIFEST_NAME).exists():
         return []  # nothing to normalize: do not read all of content/ for nothing
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
@@ -173,7 +177,9 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
     sources, notes = load_manifest(manifest_file, project.name(manifest_file))
     log.add(*notes)
     plans = []
-    for path in paths:
+    for path in seed_paths(project.seeds):
+        if only is not None and path.resolve() not in only:
+            continue
         try:
             seed, notes = read_seed(path, project.root)
             log.add(*notes)
@@ -193,7 +199,7 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
 def _existing_content(project: Project) -> dict[str, Existing]:
     """Content files on disk, keyed by the seed they came from."""
     found: dict[str, Existing] = {}
-    for path in sorted(project.content.glob("*.md")):
+    for path in content_paths(project):
         name = project.name(path)
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
@@ -213,7 +219,7 @@ def _source_line(text: str) -> str | None:
     return None
 
 
-def _apply(project: Project, step: Plan, log: _Collector) -> None:
+def _apply(project: Project, step: Plan, log: Collector) -> None:
     if step.action.writes:
         try:
             write_text_file(contained(project.content, Path(step.path).name), step.text)
@@ -229,28 +235,31 @@ def _apply(project: Project, step: Plan, log: _Collector) -> None:
                            step.path, severity=Severity.NOTE))
 
 
-def load_articles(project: Project, themes: tuple[Theme, ...], log: _Collector) -> list[Article]:
-    """Every usable content file as an Article, without the cache (for tools and tests)."""
-    inputs = per_article.Inputs.of(SiteConfig(), themes, project.templates)
-    per_article.start_worker(inputs)
-    return read_articles(project, inputs, None, log)[0]
+def load_articles(project: Project, themes: tuple[Theme, ...], log: Collector) -> list[Article]:
+    """Parse every content file; a bad one is reported and left out, the rest load."""
+    parsed = []
+    for path in content_paths(project):
+        try:
+            parsed.append(read_article(project, path))
+        except BriefingError as exc:
+            log.add(exc.diagnostic)
+    return accept_articles(parsed, themes, log)
 
 
-def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache | None,
-                  log: _Collector, meter: Meter | None = None,
+def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
+                  log: Collector, meter: Meter | None = None,
                   ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str]]:
-    """Every content file -> Article and scores (and its cache key), cached, on all cores.
+    """``load_articles`` with the cache and every core, plus each article's scores and key.
 
-    A bad file is reported and left out; of two files with one slug the first (by name)
-    wins. Only files whose bytes or inputs changed since they were cached are worked on.
+    Only files whose bytes or inputs changed since they were cached are parsed and scored.
     """
-    known = cache.load_entries(per_article.RECORDS) if cache else {}
+    known = cache.load_entries(per_article.RECORDS)
     found, jobs = _sort_out(project, inputs, known, log)
     if meter:
         meter.begin(len(jobs), "reading articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
     records: dict[str, per_article.Record] = {}
-    articles: dict[str, Article] = {}
+    parsed: list[Article] = []
     scores: dict[str, tuple[ThemeScore, ...]] = {}
     keys: dict[str, str] = {}
     for source, result, article in found:
@@ -258,35 +267,31 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             result = next(done)
             article = result.article()
         records[source.key] = result.record
-        if article is None:
-            log.add(*result.record.diagnostics)
-            continue
-        if article.slug in articles:
-            log.add(Diagnostic(f"slug {article.slug!r} is already used by "
-                               f"{articles[article.slug].path}", source.name,
-                               article.line_of.get("slug")))
-            continue
         log.add(*result.record.diagnostics)
-        articles[article.slug], scores[article.slug] = article, result.record.scores
-        keys[article.slug] = source.key
-    if cache:
-        cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
-    return list(articles.values()), scores, keys
+        if article is not None:
+            parsed.append(article)
+            scores.setdefault(article.slug, result.record.scores)
+            keys.setdefault(article.slug, source.key)
+    cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
+    accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
+                for a in accept_articles(parsed, inputs.themes, log)]
+    return accepted, {a.slug: scores[a.slug] for a in accepted}, keys
 
 
 _Found = tuple[per_article.Source, per_article.Done | None, Article | None]
 
 
 def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
-              log: _Collector) -> tuple[list[_Found], list[per_article.Source]]:
+              log: Collector) -> tuple[list[_Found], list[per_article.Source]]:
     """Read every content file: reuse what the cache knows, make jobs of the rest.
 
     No file's bytes are kept: a reused article takes its body, a job reads its file again.
     """
     found: list[_Found] = []
     jobs: list[per_article.Source] = []
-    for name, path in per_article.content_files(project.content, project.root):
-        read = per_article.read(name, path, inputs)
+    prefix = project.name(project.content) + "/"
+    for path in content_paths(project):
+        read = per_article.read(prefix + path.name, str(path), inputs)
         if isinstance(read, Diagnostic):
             log.add(read)
             continue
@@ -298,6 +303,46 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
             found.append((source, None, None))
             jobs.append(source)
     return found, jobs
+
+
+def content_paths(project: Project) -> list[Path]:
+    """The content files: visible ``*.md`` files (a folder or an editor's lock file is not one)."""
+    return sorted(p for p in project.content.glob("*.md")
+                  if p.is_file() and not p.name.startswith((".", "#")))
+
+
+def read_article(project: Project, path: Path) -> Article:
+    """Parse one content file; a ContentError names the file and line."""
+    name = project.name(path)
+    size = path.stat().st_size
+    if size > MAX_CONTENT_BYTES:
+        raise ContentError(f"file is {size:,} bytes; the limit for one article is "
+                           f"{MAX_CONTENT_BYTES:,}", name)
+    try:
+        return parse_article(path.read_text(encoding="utf-8"), name)
+    except UnicodeDecodeError:
+        raise ContentError("not UTF-8 text", name) from None
+
+
+def accept_articles(parsed: list[Article], themes: tuple[Theme, ...],
+                    log: Collector) -> list[Article]:
+    """Refuse a second article with the same slug; drop (and report) unknown themes."""
+    known = {t.slug for t in themes}
+    articles: dict[str, Article] = {}
+    for article in parsed:
+        name = article.path
+        if article.slug in articles:
+            log.add(Diagnostic(f"slug {article.slug!r} is already used by "
+                               f"{articles[article.slug].path}", name, article.line_of.get("slug")))
+            continue
+        unknown = [t for t in article.themes if t not in known]
+        if unknown:
+            log.add(Diagnostic(f"unknown theme {unknown[0]!r} (themes.yaml defines "
+                               f"{', '.join(sorted(known))})", name,
+                               article.line_of.get("themes"), Severity.WARNING))
+            article = replace(article, themes=tuple(t for t in article.themes if t in known))
+        articles[article.slug] = article
+    return list(articles.values())
 
 
 def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article]) -> Site:
@@ -313,3 +358,12 @@ def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Ar
     """Order classified articles newest first and digest them: what aggregates draw from."""
     ordered = newest_first(articles, config)
     return Site(config, themes, ordered, scores, build_digest(themes, ordered))
+
+
+def render_site(site: Site, project: Project) -> list[OutputFile]:
+    """Every file of the built site, in memory: pages, assets, feeds and the sitemap."""
+    config = site.config
+    outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
+    if config.search:
+        outputs += search.search_bundle(outputs, config.language)
+    return outputs + sitemap.site_index(config.base_url, outputs)

@@ -180,5 +180,8 @@ def _assets(templates_dir: Path) -> list[OutputFile]:
     folder = templates_dir / ASSETS_DIR
     if not folder.is_dir():
         return []
+    inside = folder.resolve()
+    # A symlink leading out of templates/ would publish (and serve) whatever it points at.
     return [OutputFile(f"{ASSETS_DIR}/{p.relative_to(folder).as_posix()}", p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")
+            and p.resolve().is_relative_to(inside)]

@@ -159,3 +159,12 @@ def test_build_py_runs_the_whole_pipeline_with_options(tmp_path):
     assert "built 5 articles" in result.stdout
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert feed.entries[0].link.startswith("http://127.0.0.1:8000/sub/articles/")
+
+
+def test_folders_and_editor_lock_files_in_content_are_not_articles(project):
+    pipeline.build(project)
+    (project.content / "notes.md").mkdir()
+    (project.content / ".#draft.md").write_text("lock", encoding="utf-8")
+    report = pipeline.build(project)
+    assert not report.failed, report.diagnostics
+    assert report.articles == 5

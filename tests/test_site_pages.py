@@ -30,7 +30,7 @@ def project(tmp_path_factory) -> pipeline.Project:
 @pytest.fixture(scope="module")
 def site(project):
     config, themes = pipeline.load_settings(project, BASE_URL)
-    articles = pipeline.load_articles(project, themes, pipeline._Collector())
+    articles = pipeline.load_articles(project, themes, pipeline.Collector())
     return pipeline.assemble(config, themes, articles)
 
 

@@ -92,7 +92,9 @@ def chromium() -> Iterator:
 
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                         args=["--no-sandbox", "--disable-gpu"])
+                                         args=["--no-sandbox", "--disable-gpu",
+                                               "--disable-background-networking",
+                                               "--disable-component-update", "--no-first-run"])
         try:
             yield browser
         finally:

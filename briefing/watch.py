@@ -1,0 +1,254 @@
+"""Rebuilding the preview as files change: sort out what changed, redo only what it affects.
+
+A content edit re-reads only the content files whose bytes changed (no seed is normalized);
+a seed edit re-normalizes that seed (hand edits in content/ are respected, as in a build);
+a change to briefing.yaml or themes.yaml re-normalizes everything. Every rebuild renders
+the whole site in memory, which on the seeds takes a few tens of milliseconds.
+
+A content file or seed that breaks keeps its last good version in the site and its error
+is reported; a broken setting or template keeps the whole last good site.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import watchfiles
+
+from briefing.config import SiteConfig, Theme
+from briefing.content import Article
+from briefing.errors import BriefingError, Diagnostic, Severity
+from briefing.manifest import MANIFEST_NAME
+from briefing.pipeline import (
+    Collector,
+    Project,
+    accept_articles,
+    assemble,
+    content_paths,
+    load_settings,
+    normalize_seeds,
+    read_article,
+    render_site,
+)
+from briefing.seeds import is_seed_file
+
+DEBOUNCE_MS = 400
+"""Longest a burst of saves is gathered before rebuilding; a lone save waits ~50 ms."""
+IDLE_MS = 250
+"""How long the watcher waits before reporting an empty batch (which says it is running)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Which inputs of the site changed, as the rebuild needs to know it."""
+
+    settings: bool = False
+    """briefing.yaml, themes.yaml or the seeds' manifest: every seed is re-normalized."""
+    seeds: frozenset[Path] = frozenset()
+    """Seed files (resolved paths) that were added, changed or removed."""
+    content: bool = False
+    templates: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.settings or bool(self.seeds) or self.content or self.templates
+
+
+EVERYTHING = Changes(settings=True, content=True, templates=True)
+
+
+def sort_changes(project: Project, paths: Iterable[Path]) -> Changes:
+    """Sort changed paths into the inputs they belong to; anything else is ignored."""
+    settings, content, templates = False, False, False
+    seeds: set[Path] = set()
+    dirs = _resolved_dirs(project)
+    for path in paths:
+        path = path.resolve()
+        if path in (project.config_file.resolve(), project.themes_file.resolve(),
+                    dirs["seeds"] / MANIFEST_NAME):
+            settings = True
+        elif path.parent == dirs["seeds"] and is_seed_file(path):
+            seeds.add(path)
+        elif path.parent == dirs["content"] and path.suffix == ".md":
+            content = True
+        elif path.is_relative_to(dirs["templates"]) and not _hidden(path, dirs["templates"]):
+            templates = True
+    return Changes(settings, frozenset(seeds), content, templates)
+
+
+def _resolved_dirs(project: Project) -> dict[str, Path]:
+    return {"seeds": project.seeds.resolve(), "content": project.content.resolve(),
+            "templates": project.templates.resolve()}
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """One rebuild: the site's files, and the problems to show until they are fixed."""
+
+    files: Mapping[str, bytes] | None
+    """Every file of the site by path relative to its root; None when nothing could render."""
+    errors: tuple[Diagnostic, ...]
+    warnings: tuple[Diagnostic, ...]
+    seconds: float
+
+
+@dataclass(slots=True)
+class _Contents:
+    """The content files as last read: bytes, last good parse and current error per file."""
+
+    data: dict[Path, bytes] = field(default_factory=dict)
+    good: dict[Path, Article] = field(default_factory=dict)
+    errors: dict[Path, Diagnostic] = field(default_factory=dict)
+
+    def known(self) -> set[Path]:
+        return set(self.data) | set(self.good) | set(self.errors)
+
+    def forget(self, path: Path) -> None:
+        for table in (self.data, self.good, self.errors):
+            table.pop(path, None)
+
+
+class Rebuilder:
+    """The preview's inputs kept between rebuilds, so that an edit redoes only what it affects."""
+
+    def __init__(self, project: Project, base_url: str | None = None) -> None:
+        self.project = project
+        self.base_url = base_url
+        self._settings: tuple[SiteConfig, tuple[Theme, ...]] | None = None
+        self._seed_errors: dict[str, Diagnostic] = {}
+        self._contents = _Contents()
+
+    def update(self, changes: Changes) -> Build | None:
+        """Rebuild after ``changes``; None when they change nothing the site is made of."""
+        started = time.perf_counter()
+        log = Collector()
+        try:
+            rerender = self._update_inputs(changes, log)
+            if not rerender:
+                return None
+            config, themes = self._settings  # type: ignore[misc]  # set by _update_inputs
+            good = [self._contents.good[p] for p in sorted(self._contents.good)]
+            site = assemble(config, themes, accept_articles(good, themes, log))
+            outputs = render_site(site, self.project)
+        except BriefingError as exc:
+            return Build(None, (exc.diagnostic,), (), time.perf_counter() - started)
+        except OSError as exc:  # e.g. a template or asset unreadable mid-save: try again later
+            problem = Diagnostic(f"cannot read: {exc.strerror or exc}",
+                                 self._name(exc.filename))
+            return Build(None, (problem,), (), time.perf_counter() - started)
+        errors = (*(self._seed_errors[name] for name in sorted(self._seed_errors)),
+                  *(self._contents.errors[p] for p in sorted(self._contents.errors)),
+                  *(d for d in log.diagnostics if d.is_error))
+        warnings = tuple(d for d in log.diagnostics if d.severity is Severity.WARNING)
+        return Build({o.path: o.data for o in outputs}, errors, warnings,
+                     time.perf_counter() - started)
+
+    def _update_inputs(self, changes: Changes, log: Collector) -> bool:
+        """Bring settings, content and seeds up to date; True when the site must re-render."""
+        settings_changed = changes.settings or self._settings is None
+        if settings_changed:
+            self._settings = None  # stays None while the settings are broken
+            self._settings = load_settings(self.project, self.base_url)
+            self._normalize(None, log)
+        elif changes.seeds:
+            self._normalize(changes.seeds, log)
+        content_changed = self._refresh_contents() if (
+            changes.content or changes.seeds or settings_changed) else False
+        return settings_changed or content_changed or changes.templates or bool(changes.seeds)
+
+    def _normalize(self, only: frozenset[Path] | None, log: Collector) -> None:
+        """Re-normalize the given seeds (all when None), remembering each seed's error."""
+        if only is None:
+            self._seed_errors.clear()
+        for path in only or ():
+            self._seed_errors.pop(self.project.name(path), None)
+        config, themes = self._settings  # type: ignore[misc]
+        seed_log = Collector()
+        normalize_seeds(self.project, config, themes, False, seed_log, only)
+        for diagnostic in seed_log.diagnostics:
+            if diagnostic.is_error and diagnostic.path:
+                self._seed_errors[diagnostic.path] = diagnostic
+            else:
+                log.add(diagnostic)
+
+    def _refresh_contents(self) -> bool:
+        """Re-read content files whose bytes changed; True when any did."""
+        contents, changed = self._contents, False
+        paths = content_paths(self.project)
+        for gone in contents.known() - set(paths):
+            contents.forget(gone)
+            changed = True
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue  # removed mid-save: the event for its removal follows
+            except OSError as exc:
+                problem = Diagnostic(f"cannot read: {exc.strerror or exc}",
+                                     self.project.name(path))
+                changed |= contents.errors.get(path) != problem
+                contents.errors[path] = problem
+                continue
+            if contents.data.get(path) == data:
+                continue
+            contents.data[path] = data
+            changed = True
+            try:
+                contents.good[path] = read_article(self.project, path)
+                contents.errors.pop(path, None)
+            except FileNotFoundError:
+                continue
+            except BriefingError as exc:
+                contents.errors[path] = exc.diagnostic  # the last good version stays
+        return changed
+
+    def _name(self, filename: object) -> str | None:
+        return self.project.name(Path(str(filename))) if filename else None
+
+
+def watched_folders(project: Project) -> list[Path]:
+    """The project folder itself (for its settings files) and every folder of inputs.
+
+    All are watched non-recursively: the project folder also holds site/ and .venv/, and a
+    watch on a single file is lost when an editor saves by renaming a new file over it.
+    """
+    folders = [project.root]
+    for top in (project.seeds, project.content, project.templates):
+        if top.is_dir():
+            top = top.resolve()
+            folders.append(top)
+            if top == project.templates.resolve():
+                folders.extend(sorted(d for d in top.rglob("*")
+                                      if d.is_dir() and not _hidden(d, top)))
+    return folders
+
+
+def watch(project: Project, on_changes: Callable[[Changes], object], stop: threading.Event,
+          ready: threading.Event | None = None) -> None:
+    """Call ``on_changes`` for each debounced burst of relevant changes until ``stop`` is set.
+
+    ``ready`` is set once the watches are in place: edits made after it are never missed.
+    """
+    while not stop.is_set():
+        folders = watched_folders(project)
+        # yield_on_timeout gives an empty batch once the watcher runs, which signals ready.
+        for batch in watchfiles.watch(*folders, recursive=False, stop_event=stop,
+                                      debounce=DEBOUNCE_MS, rust_timeout=IDLE_MS,
+                                      yield_on_timeout=True):
+            if ready is not None:
+                ready.set()
+            if not batch:
+                continue
+            changes = sort_changes(project, (Path(p) for _, p in batch))
+            if changes.any:
+                on_changes(changes)
+            if watched_folders(project) != folders:
+                break  # a folder appeared or went away: watch the new set
