@@ -370,10 +370,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _briefing_version() -> str:
     from briefing import __version__
+    from briefing.cache import code_version
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
                             capture_output=True, text=True).stdout.strip()
-    return f"{__version__} ({commit or 'no git'})"
+    return f"{__version__} ({commit or 'code ' + code_version()[:12]})"
 
 
 if __name__ == "__main__":
