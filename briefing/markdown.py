@@ -5,13 +5,22 @@ top-level block quote. Passages are numbered in document order and get ids ``p-1
 ``p-2``, ... on the page. ``passages()`` gives the same numbering with each passage's
 plain text, computed from the same token stream, so the digest's citations and the
 page's anchors cannot drift apart.
+
+Pages are rendered by markdown-it-pyrs (the same markdown-it rules, compiled; about ten
+times faster) wherever it is known to give markdown-it-py's HTML byte for byte, and by
+markdown-it-py itself otherwise: the few constructs where the two differ are recognised
+from the source (or, for international host names, from the output) and sent to the
+reference parser. tests/test_markdown_fast.py holds the two to that on real and random
+documents.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
+import markdown_it_pyrs
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -91,6 +100,36 @@ def _make_parser() -> MarkdownIt:
 
 
 _PARSER = _make_parser()
+# markdown-it-pyrs's "commonmark" preset includes raw HTML: start from none and enable
+# everything else, so raw HTML in an article stays text (escaped), as with html=False.
+_FAST_RULES = ("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
+               "reference", "autolink", "backticks", "emphasis", "entity", "escape", "image",
+               "link", "newline")
+
+
+def _make_fast_parser() -> markdown_it_pyrs.MarkdownIt:
+    parser = markdown_it_pyrs.MarkdownIt("zero")
+    parser.enable_many(list(_FAST_RULES))
+    return parser
+
+
+_FAST = _make_fast_parser()
+# Where the two parsers part ways:
+# - Python's str.strip() (markdown-it-py) also strips Unicode spaces such as U+00A0 from
+#   paragraph ends; the Rust port strips only ASCII whitespace.
+_ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a"
+                        "\u2028\u2029\u202f\u205f\u3000]")
+# - markdown-it-py ends a block quote at a list marker on a lazy continuation line (any
+#   number, even an empty item); the Rust port continues the quote's paragraph there.
+_QUOTE_LINE = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*>", re.MULTILINE)
+_ITEM_LINE = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# - markdown-it-py writes a non-ASCII host name in punycode, the Rust port percent-encodes it.
+_ENCODED_HOST = re.compile(r'(?:href|src)="[a-zA-Z][a-zA-Z0-9+.\-]*://[^/"?#]*%')
+# - an empty block quote: "<blockquote></blockquote>" in markdown-it-py, a newline between.
+_EMPTY_QUOTE = ("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
+# Every tag that can open or close a passage, or a level of nesting.
+_NESTING_TAG = re.compile(r"<(/?)(p|li|blockquote|ul|ol)\b")
 _memo: Memo | None = None
 
 
@@ -103,12 +142,63 @@ def use_memo(memo: Memo | None) -> None:
 def to_html(markdown: str) -> str:
     """Render article Markdown; the parser escapes all raw HTML from the text."""
     if _memo is None:
-        return _PARSER.render(markdown)
+        return _render(markdown)
     html = _memo.get(markdown)
     if html is None:
-        html = _PARSER.render(markdown)
+        html = _render(markdown)
         _memo.put(markdown, html)
     return html
+
+
+def reference_html(markdown: str) -> str:
+    """The HTML as markdown-it-py renders it (what ``to_html`` must always equal)."""
+    return _PARSER.render(markdown)
+
+
+def _render(markdown: str) -> str:
+    if _ODD_SPACE.search(markdown) or _quote_then_item(markdown):
+        return _PARSER.render(markdown)
+    html = _FAST.render(markdown)
+    if _ENCODED_HOST.search(html):
+        return _PARSER.render(markdown)
+    return _anchor(html.replace(*_EMPTY_QUOTE))
+
+
+def _quote_then_item(markdown: str) -> bool:
+    """True when a line after a quote line, with no blank line between, starts a list item."""
+    if ">" not in markdown:
+        return False
+    for chunk in _BLANK_LINE.split(markdown):
+        quote = _QUOTE_LINE.search(chunk)
+        if quote and _ITEM_LINE.search(chunk, quote.end()):
+            return True
+    return False
+
+
+def _anchor(html: str) -> str:
+    """Add the passage ids to rendered HTML, by the rules of ``_passage_spans``.
+
+    Raw HTML is escaped, so every ``<`` in the output opens a tag the renderer wrote.
+    """
+    parts: list[str] = []
+    done = depth = quotes = number = 0
+    top_quotes: list[bool] = []  # per open tag: is it a top-level block quote?
+    for tag in _NESTING_TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2)
+        if closing:
+            depth -= 1
+            quotes -= top_quotes.pop()
+            continue
+        top_quote = name == "blockquote" and depth == 0
+        if (name == "li" and quotes == 0) or (name in ("p", "blockquote") and depth == 0):
+            number += 1
+            parts += [html[done:tag.end()], f' id="p-{number}"']
+            done = tag.end()
+        top_quotes.append(top_quote)
+        quotes += top_quote
+        depth += 1
+    parts.append(html[done:])
+    return "".join(parts)
 
 
 def passages(markdown: str) -> tuple[Passage, ...]:
