@@ -10,6 +10,9 @@ and computed in any process:
    skipped when site/ holds the page made from the same inputs. An article page also
    shows its neighbours in its main theme (the trail), so their keys are in its key.
 
+Month pages (the archive's and each theme's) are keyed the same way, by their articles'
+keys, so a build renders only the months whose articles changed.
+
 What depends on the whole archive (order, duplicate slugs, trails, front page, theme
 pages, feeds, digest) is computed in the main process from these results.
 """
@@ -32,7 +35,15 @@ from briefing.errors import BriefingError, Diagnostic
 from briefing.parallel import pool_map
 from briefing.progress import Meter
 from briefing.publish import Publisher, stage
-from briefing.render import Trail, article_page, article_path, make_environment, trails
+from briefing.render import (
+    Trail,
+    article_page,
+    article_path,
+    make_environment,
+    month_page,
+    month_pages,
+    trails,
+)
 from briefing.seeds import MAX_SEED_BYTES
 from briefing.site import Site
 
@@ -201,6 +212,19 @@ def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher
         if meter:
             meter.advance()
         publisher.adopt(path, page_keys[path])
+
+
+def publish_month_pages(site: Site, keys: Mapping[str, str], publisher: Publisher) -> int:
+    """Every month page: kept when site/ has it from the same articles, else rendered."""
+    pages = month_pages(site)
+    for page in pages:
+        key = digest(page.path, *(m.label if m else "" for m in (page.newer, page.older)),
+                     *(keys[a.slug] for a in page.month.articles))
+        if publisher.can_keep(page.path, key):
+            publisher.keep(page.path, key)
+        else:
+            publisher.put(month_page(environment(), site, page), key, force=True)
+    return len(pages)
 
 
 def _bodiless(article: Article | None) -> Article | None:

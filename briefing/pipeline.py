@@ -133,6 +133,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         articles, scores, keys = read_articles(project, inputs, cache, log, meter)
         site = finish_site(config, themes, articles, scores)
         per_article.publish_pages(site, inputs, keys, publisher, meter)
+        months = per_article.publish_month_pages(site, keys, publisher)
         markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
         pages = render.aggregate_pages(per_article.environment(), site, project.templates)
         feed_files = feeds.render_feeds(site)
@@ -155,7 +156,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         use_memos(None)
     html = sum(1 for p in pages if p.path.endswith(".html"))
     return Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
-                  pages=len(articles) + html, feeds=len(feed_files))
+                  pages=len(articles) + months + html, feeds=len(feed_files))
 
 
 def check(project: Project, base_url: str | None = None) -> Report:

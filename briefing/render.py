@@ -81,14 +81,70 @@ def article_html(article: Article) -> str:
     return to_html(article.body)
 
 
-def by_month(articles: tuple[Article, ...]) -> list[tuple[str, tuple[Article, ...]]]:
-    """Articles (already newest first) grouped under 'March 2026' headings; undated last."""
+LISTED = 50
+"""Articles the archive and a theme page list; the rest are on their month pages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """The articles of one month of publication (or the undated ones), newest first."""
+
+    label: str
+    """'March 2026', or 'Undated'."""
+    slug: str
+    """'2026-03', or 'undated': the month page's folder."""
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPage:
+    """One month of the archive, or of one theme's archive, on a page of its own."""
+
+    path: str
+    month: Month
+    theme: Theme | None
+    newer: Month | None
+    older: Month | None
+
+
+def by_month(articles: tuple[Article, ...]) -> list[Month]:
+    """Articles (already newest first) grouped by month of publication; undated last."""
     groups: dict[str, list[Article]] = {}
     for article in articles:
         when = article.date
-        label = f"{_MONTHS[when.month - 1]} {when.year}" if when else "Undated"
-        groups.setdefault(label, []).append(article)
-    return [(label, tuple(members)) for label, members in groups.items()]
+        groups.setdefault(f"{when.year:04d}-{when.month:02d}" if when else "undated",
+                          []).append(article)
+    return [Month(_month_label(slug), slug, tuple(members)) for slug, members in groups.items()]
+
+
+def _month_label(slug: str) -> str:
+    if slug == "undated":
+        return "Undated"
+    year, month = slug.split("-")
+    return f"{_MONTHS[int(month) - 1]} {int(year)}"
+
+
+def month_pages(site: Site) -> list[MonthPage]:
+    """The archive's month pages, then each theme's."""
+    lists = [(None, "archive", site.articles)]
+    lists += [(t, f"themes/{t.slug}/archive", site.articles_in(t.slug)) for t in site.themes]
+    pages = []
+    for theme, folder, articles in lists:
+        months = by_month(articles)
+        pages += [MonthPage(f"{folder}/{month.slug}/index.html", month, theme,
+                            months[at - 1] if at else None,
+                            months[at + 1] if at + 1 < len(months) else None)
+                  for at, month in enumerate(months)]
+    return pages
+
+
+def month_page(env: jinja2.Environment, site: Site, page: MonthPage) -> OutputFile:
+    """One month page: every article of that month (of one theme, or of the site)."""
+    theme = page.theme
+    return _page(env, "month.html", page.path, month=page.month, list_theme=theme,
+                 newer=page.newer, older=page.older,
+                 current_theme=theme.slug if theme else None,
+                 **_common(site) | {"feed_links": feed_links(site.config, theme)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +189,10 @@ def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     env = make_environment(templates_dir)
     where = trails(site)
     articles = [article_page(env, site, a, where[a.slug]) for a in site.articles]
+    months = [month_page(env, site, page) for page in month_pages(site)]
     pages = aggregate_pages(env, site, templates_dir)
     assets = [p for p in pages if p.path.startswith(f"{ASSETS_DIR}/")]
-    return [*pages[: len(pages) - len(assets)], *articles, *assets]
+    return [*pages[: len(pages) - len(assets)], *months, *articles, *assets]
 
 
 def _common(site: Site) -> dict[str, Any]:
@@ -158,11 +215,15 @@ def article_page(env: jinja2.Environment, site: Site, article: Article,
 
 
 def aggregate_pages(env: jinja2.Environment, site: Site, templates_dir: Path) -> list[OutputFile]:
-    """The pages drawn from many articles (front page, archive, themes...), then the assets."""
+    """The pages drawn from many articles (front page, archive, themes...), then the assets.
+
+    Each lists at most ``LISTED`` articles, so their cost does not grow with the archive;
+    the month pages (``month_pages``) list the rest.
+    """
     common = _common(site)
     pages = [_page(env, "index.html", "index.html", **common),
              _page(env, "archive.html", "archive/index.html", months=by_month(site.articles),
-                   **common),
+                   newest=by_month(site.articles[:LISTED]), **common),
              # Served for any missing path at any depth, so its links start from the site root.
              _page(env, "404.html", "404.html", root=urlsplit(site.config.base_url).path,
                    **common)]
@@ -170,8 +231,10 @@ def aggregate_pages(env: jinja2.Environment, site: Site, templates_dir: Path) ->
         pages.append(_page(env, "search.html", "search/index.html", **common))
     for theme in site.themes:
         # A theme page announces its own feeds first, then the site's.
+        members = site.articles_in(theme.slug)
         pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
-                           articles=site.articles_in(theme.slug), current_theme=theme.slug,
+                           articles=members[:LISTED], total=len(members),
+                           months=by_month(members), current_theme=theme.slug,
                            **common | {"feed_links": feed_links(site.config, theme)}))
     return pages + _assets(templates_dir)
 

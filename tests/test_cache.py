@@ -12,6 +12,7 @@ from briefing import parallel, pipeline
 from briefing.cache import BuildCache, memoized, save_memos, use_memos
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
+from briefing.render import LISTED
 from tests.conftest import make_project
 
 INPUTS = ("content", "seeds", "templates", "briefing.yaml", "themes.yaml")
@@ -87,6 +88,20 @@ def delete_article(p: Project) -> None:
     (p.content / "openai-is-sunsetting-sora.md").unlink()
 
 
+def redate_article(p: Project) -> None:
+    """It leaves its month (whose pages go) for another one (whose pages change)."""
+    edit(p.content / "helix-labs-weighs-a-gigawatt-datacenter.md", "date: 2025-01-05",
+         "date: 2026-03-20")
+
+
+def add_many_articles(p: Project) -> None:
+    """More than the archive and a theme page list: the rest only on month pages."""
+    for n in range(LISTED + 5):
+        text = EXTRA.replace("helix-labs-weighs-a-gigawatt-datacenter", f"extra-{n}")
+        text = text.replace("2025-01-05", f"{2024 - n // 28}-{n % 12 + 1:02d}-{n % 28 + 1:02d}")
+        (p.content / f"extra-{n}.md").write_text(text.replace("a gigawatt", f"{n} gigawatts"))
+
+
 def edit_template(p: Project) -> None:
     edit(p.templates / "base.html", "<main id=\"main\"", "<main id=\"main\" class=\"edited\"")
 
@@ -105,7 +120,7 @@ def no_change(p: Project) -> None:
 
 
 @pytest.mark.parametrize("change", [no_change, edit_article, retitle_article, delete_article,
-                                    edit_template,
+                                    redate_article, add_many_articles, edit_template,
                                     edit_themes, edit_config])
 def test_a_cached_rebuild_equals_a_clean_build(project: Project, tmp_path: Path,
                                                change: Callable[[Project], None]) -> None:
@@ -127,6 +142,17 @@ def test_an_article_edit_rewrites_only_what_shows_it(project: Project) -> None:
     assert 1 <= report.files_written < report.pages + report.feeds
     assert b"triples" in (project.out / "articles/helix-labs-weighs-a-gigawatt-datacenter"
                           / "index.html").read_bytes()
+
+
+def test_month_pages_of_untouched_months_are_not_rendered_again(project: Project) -> None:
+    month = project.out / "archive/2026-03/index.html"
+    edited = project.out / "themes/compute/archive/2025-01/index.html"
+    seen = month.stat().st_mtime_ns, edited.stat().st_mtime_ns
+    retitle_article(project)  # its month pages show its title; March 2026 does not
+    pipeline.build(project)
+    assert month.stat().st_mtime_ns == seen[0]
+    assert edited.stat().st_mtime_ns != seen[1]
+    assert b"Helix Labs now weighs" in edited.read_bytes()
 
 
 def test_a_page_changed_by_hand_in_site_is_restored(project: Project, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -12,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from briefing import pipeline
-from briefing.render import by_month, render_pages, trail
+from briefing.render import LISTED, by_month, render_pages, trail
 from tests.conftest import ROOT, make_project
 
 BASE_URL = "https://example.org/briefing/"
@@ -78,7 +79,8 @@ def html_pages(out: Path) -> dict[str, Page]:
 
 def test_every_page_has_its_own_title_description_and_social_cards(project):
     pages = html_pages(project.out)
-    assert len(pages) == 1 + 1 + 1 + 1 + 4 + 5  # front, archive, 404, search, themes, articles
+    # front, archive, 404, search, themes, articles, months of the archive and of each theme
+    assert len(pages) == 1 + 1 + 1 + 1 + 4 + 5 + 2 * 5
     titles = [p.title for p in pages.values()]
     descriptions = [p.meta["description"] for p in pages.values()]
     assert len(set(titles)) == len(titles)
@@ -136,11 +138,41 @@ def test_the_404_page_links_from_the_site_root_so_it_works_at_any_depth(project)
 
 def test_archive_lists_every_article_by_month_newest_first_undated_last(project, site):
     months = by_month(site.articles)
-    assert [label for label, _ in months] == ["March 2026", "Undated"]
-    assert sum(len(members) for _, members in months) == len(site.articles) == 5
+    assert [(m.label, m.slug) for m in months] == [("March 2026", "2026-03"),
+                                                    ("Undated", "undated")]
+    assert sum(len(m.articles) for m in months) == len(site.articles) == 5
     html = (project.out / "archive" / "index.html").read_text(encoding="utf-8")
     positions = [html.index(f'articles/{a.slug}/"') for a in site.articles]
     assert positions == sorted(positions)
+    for month in months:
+        assert f'href="../archive/{month.slug}/">{month.label}</a>' in html
+        page = (project.out / "archive" / month.slug / "index.html").read_text("utf-8")
+        listed = re.findall(r'href="\.\./\.\./articles/([^/]+)/"', page)
+        assert listed == [a.slug for a in month.articles]
+
+
+def test_archive_and_theme_pages_list_the_newest_and_month_pages_list_all(site):
+    base = site.articles[0]
+    copies = [replace(base, slug=f"copy-{n:03d}", title=f"Copy {n}", themes=("compute",),
+                      date=date(2026, 3, 31) - timedelta(days=n)) for n in range(LISTED + 30)]
+    big = pipeline.assemble(site.config, site.themes, copies)
+    out = {o.path: o.data.decode() for o in render_pages(big, ROOT / "templates")}
+    on_page = {path: re.findall(r'articles/(copy-\d+)/"', html) for path, html in out.items()}
+    newest = [a.slug for a in big.articles[:LISTED]]
+    assert on_page["archive/index.html"] == newest
+    listing = out["themes/compute/index.html"].split('id="articles"')[1]  # after the digest
+    assert re.findall(r'articles/(copy-\d+)/"', listing) == newest
+    for folder, index in (("archive", "archive/index.html"),
+                          ("themes/compute/archive", "themes/compute/index.html")):
+        months = sorted((p for p in out if p.startswith(f"{folder}/2026-")), reverse=True)
+        assert months == [f"{folder}/2026-{m}/index.html" for m in ("03", "02", "01")]
+        listed = [slug for path in months for slug in on_page[path]]
+        assert listed == [a.slug for a in big.articles]  # every article, once, in order
+        for path in months:
+            assert f'{path.removesuffix("index.html")}">' in out[index]
+    february = out["archive/2026-02/index.html"]
+    assert 'href="../../archive/2026-03/" rel="prev"' in february
+    assert 'href="../../archive/2026-01/" rel="next"' in february
 
 
 def test_article_pages_have_breadcrumbs_and_neighbours_in_their_best_theme(project, site):

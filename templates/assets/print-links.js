@@ -11,7 +11,8 @@ window.addEventListener("DOMContentLoaded", function () {
   var notes = {};
   var lastParent = null, lastUrl = null;
   main.querySelectorAll("a[href]").forEach(function (link) {
-    if (link.closest(".breadcrumbs, .pager") || link.getAttribute("href").charAt(0) === "#") return;
+    if (link.closest(".breadcrumbs, .pager, .archive-months") ||
+        link.getAttribute("href").charAt(0) === "#") return;
     var url = new URL(link.getAttribute("href"), base);
     url.hash = "";
     url = url.href;

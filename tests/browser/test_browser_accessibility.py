@@ -8,12 +8,15 @@ import pytest
 
 from tests.browser import support
 
-# One page of each type: front, theme, article, archive, 404 (a missing path), search.
+# One page of each type: front, theme, article, archive, a month of the archive and of a
+# theme, 404 (a missing path), search.
 PAGE_TYPES = {
     "front": "",
     "theme": "themes/spud/",
     "article": "articles/openai-kills-sora-to-feed-spud-its-next-major-model/",
     "archive": "archive/",
+    "month": "archive/2026-03/",
+    "theme month": "themes/spud/archive/2026-03/",
     "404": "no/such/page/",
     "search": "search/",
 }
