@@ -79,6 +79,40 @@ class Source:
     """Hash of the file's name and bytes and of the ``Inputs``."""
 
 
+Identity = tuple[int, int, int, int]
+"""A file's size, modification and change times (ns) and inode: if all four are as
+when it was hashed, its bytes are too (unless it changed within the file system's
+clock resolution of that moment: see ``KeyIndex``)."""
+STATS = "content-stats"
+_SETTLED_NS = 2_000_000_000
+"""A file last changed this long before a build is past any timestamp's resolution."""
+
+
+def identity(stat: os.stat_result) -> Identity:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyIndex:
+    """The key each content file had at the last build, with its identity on disk then.
+
+    The key is always a hash of the file's bytes; the identity only says when hashing
+    again can be skipped. Like git's index, a file changed within ``_SETTLED_NS`` of the
+    build that recorded it is "racy" (a second edit could keep its times): it is hashed.
+    """
+
+    inputs: str
+    recorded_ns: int
+    files: dict[str, tuple[Identity, str]]
+
+    def key(self, name: str, seen: Identity, inputs: Inputs) -> str | None:
+        """The file's key without reading it, when its identity vouches for it."""
+        known = self.files.get(name) if inputs.key == self.inputs else None
+        if known is None or known[0] != seen:
+            return None
+        return known[1] if max(seen[1], seen[3]) < self.recorded_ns - _SETTLED_NS else None
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """What per-article work found out about one content file (cached)."""
@@ -138,15 +172,41 @@ def environment() -> jinja2.Environment:
     return _WORKER.env
 
 
-def read(name: str, path: str, inputs: Inputs) -> tuple[Source, bytes] | Diagnostic:
-    """A content file's bytes and its source (with the key they give), or why not."""
+def read(name: str, path: str, inputs: Inputs,
+         index: KeyIndex | None = None) -> tuple[Source, bytes, Identity] | Diagnostic:
+    """A content file's bytes, its source (with the key they give) and identity, or why not.
+
+    The key comes from ``index`` when the file's identity vouches for it (no hashing).
+    """
     with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > MAX_CONTENT_BYTES:
-            return Diagnostic(f"file is {size:,} bytes; the limit for one article is "
+        seen = identity(os.fstat(handle.fileno()))
+        if seen[0] > MAX_CONTENT_BYTES:
+            return Diagnostic(f"file is {seen[0]:,} bytes; the limit for one article is "
                               f"{MAX_CONTENT_BYTES:,}", name)
         data = handle.read()
-    return Source(name, path, digest(inputs.key, name, data)), data
+    key = index.key(name, seen, inputs) if index else None
+    return Source(name, path, key or digest(inputs.key, name, data)), data, seen
+
+
+def oversized_key(size: int) -> str:
+    """The key of a file refused for its size (its bytes are never read)."""
+    return digest("oversized", str(size))
+
+
+def current_keys(files: list[tuple[str, str]], inputs: Inputs,
+                 index: KeyIndex | None) -> dict[str, str]:
+    """Every content file's key (``files``: name, path), reading only the files whose
+    identity does not vouch for their last key; an oversized file is keyed by its size."""
+    keys = {}
+    for name, path in files:
+        seen = identity(os.stat(path))
+        key = index.key(name, seen, inputs) if index else None
+        if key is None:
+            read_now = read(name, path, inputs)
+            key = (oversized_key(seen[0]) if isinstance(read_now, Diagnostic)
+                   else read_now[0].key)
+        keys[name] = key
+    return keys
 
 
 def process(src: Source) -> Done:

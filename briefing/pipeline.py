@@ -9,13 +9,16 @@ the site still builds. Only a broken config or template stops a build.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from briefing import articles as per_article
 from briefing import feeds, markdown, render, search, sitemap
-from briefing.cache import BuildCache, save_memos, use_memos
+from briefing.cache import BuildCache, digest, save_memos, use_memos
 from briefing.check import check_site
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
@@ -33,6 +36,7 @@ from briefing.sync import Action, Existing, Plan, draft_article, plan
 from briefing.write import contained, write_text_file
 
 MAX_CONTENT_BYTES = per_article.MAX_CONTENT_BYTES
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,25 +116,43 @@ def normalize(project: Project, force: bool = False) -> Report:
     return Report(tuple(log.diagnostics), tuple(plans))
 
 
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the last build into a site folder was made of, and its report."""
+
+    fingerprint: str
+    report: Report
+
+
 def build(project: Project, base_url: str | None = None, force: bool = False,
           meter: Meter | None = None) -> Report:
     """The whole build: normalize, load content, classify, render pages and feeds, publish.
 
     Per-article work is cached in .cache/ and spread over the cores; pages drawn from
-    many articles, the feeds, search index and sitemap are made afresh every time.
+    many articles, the feeds, search index and sitemap are made afresh every time. When
+    the inputs are those of the last build and site/ is as it left it, nothing is done.
     """
     config, themes = load_settings(project, base_url)
     log = Collector()
     cache = BuildCache(project.root)
     use_memos(cache)
     publisher = None
+    started_ns = time.time_ns()
     try:
         plans = normalize_seeds(project, config, themes, force, log)
         inputs = per_article.Inputs.of(config, themes, project.templates)
-        per_article.start_worker(inputs)
         publisher = Publisher(project.out, cache)
+        index = _loaded(cache, per_article.STATS, per_article.KeyIndex)
+        last_name = f"last-{publisher.manifest_name}"
+        last = _loaded(cache, last_name, LastBuild)
+        if last and publisher.untouched() and last.fingerprint == _fingerprint(
+                inputs, per_article.current_keys(content_files(project), inputs, index)):
+            publisher.abort()
+            save_memos()
+            return replace(last.report, plans=tuple(plans))
+        per_article.start_worker(inputs)
         memo = cache.memo(per_article.HTML_MEMO)
-        articles, scores, keys = read_articles(project, inputs, cache, log, meter)
+        articles, scores, keys, seen = read_articles(project, inputs, cache, log, meter, index)
         site = finish_site(config, themes, articles, scores)
         per_article.publish_pages(site, inputs, keys, publisher, meter)
         months = per_article.publish_month_pages(site, keys, publisher)
@@ -147,6 +169,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         written = publisher.commit()
         memo.keep_only_used()
         save_memos()
+        cache.save(per_article.STATS, per_article.KeyIndex(inputs.key, started_ns, seen))
     except BaseException:
         if publisher:
             publisher.abort()
@@ -155,8 +178,22 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         markdown.use_memo(None)
         use_memos(None)
     html = sum(1 for p in pages if p.path.endswith(".html"))
-    return Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
-                  pages=len(articles) + months + html, feeds=len(feed_files))
+    report = Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
+                    pages=len(articles) + months + html, feeds=len(feed_files))
+    fingerprint = _fingerprint(inputs, {name: key for name, (_, key) in seen.items()})
+    cache.save(last_name, LastBuild(fingerprint, replace(report, plans=(), files_written=0)))
+    return report
+
+
+def _fingerprint(inputs: per_article.Inputs, keys: Mapping[str, str]) -> str:
+    """Everything a build's output depends on: settings, templates, code, every content
+    file (name and bytes), and the feeds' date override."""
+    return digest(inputs.key, os.environ.get("SOURCE_DATE_EPOCH", "?"), *keys, *keys.values())
+
+
+def _loaded(cache: BuildCache, name: str, kind: type[T]) -> T | None:
+    value = cache.load(name)
+    return value if isinstance(value, kind) else None
 
 
 def check(project: Project, base_url: str | None = None) -> Report:
@@ -247,15 +284,21 @@ def load_articles(project: Project, themes: tuple[Theme, ...], log: Collector) -
     return accept_articles(parsed, themes, log)
 
 
+_Seen = dict[str, tuple[per_article.Identity, str]]
+
+
 def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
                   log: Collector, meter: Meter | None = None,
-                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str]]:
-    """``load_articles`` with the cache and every core, plus each article's scores and key.
+                  index: per_article.KeyIndex | None = None,
+                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str],
+                             _Seen]:
+    """``load_articles`` with the cache and every core, plus each article's scores and key,
+    and each file's identity and key (for the next build's ``KeyIndex``).
 
     Only files whose bytes or inputs changed since they were cached are parsed and scored.
     """
     known = cache.load_entries(per_article.RECORDS)
-    found, jobs = _sort_out(project, inputs, known, log)
+    found, jobs, seen = _sort_out(project, inputs, known, log, index)
     if meter:
         meter.begin(len(jobs), "reading articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
@@ -276,40 +319,55 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
     accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                 for a in accept_articles(parsed, inputs.themes, log)]
-    return accepted, {a.slug: scores[a.slug] for a in accepted}, keys
+    return accepted, {a.slug: scores[a.slug] for a in accepted}, keys, seen
 
 
 _Found = tuple[per_article.Source, per_article.Done | None, Article | None]
 
 
 def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
-              log: Collector) -> tuple[list[_Found], list[per_article.Source]]:
+              log: Collector, index: per_article.KeyIndex | None,
+              ) -> tuple[list[_Found], list[per_article.Source], _Seen]:
     """Read every content file: reuse what the cache knows, make jobs of the rest.
 
     No file's bytes are kept: a reused article takes its body, a job reads its file again.
     """
     found: list[_Found] = []
     jobs: list[per_article.Source] = []
-    prefix = project.name(project.content) + "/"
-    for path in content_paths(project):
-        read = per_article.read(prefix + path.name, str(path), inputs)
+    seen: _Seen = {}
+    for name, path in content_files(project):
+        read = per_article.read(name, path, inputs, index)
         if isinstance(read, Diagnostic):
             log.add(read)
+            stat = os.stat(path)
+            seen[name] = (per_article.identity(stat), per_article.oversized_key(stat.st_size))
             continue
-        source, data = read
+        source, data, seen[name] = read[0], read[1], (read[2], read[0].key)
         record = known.get(source.key)
         if record is not None:
             found.append((source, per_article.Done(record), record.restore(data)))
         else:
             found.append((source, None, None))
             jobs.append(source)
-    return found, jobs
+    return found, jobs, seen
 
 
 def content_paths(project: Project) -> list[Path]:
     """The content files: visible ``*.md`` files (a folder or an editor's lock file is not one)."""
-    return sorted(p for p in project.content.glob("*.md")
-                  if p.is_file() and not p.name.startswith((".", "#")))
+    return [Path(path) for _, path in content_files(project)]
+
+
+def content_files(project: Project) -> list[tuple[str, str]]:
+    """``content_paths`` as (project-relative name, path) strings, in name order."""
+    prefix = project.name(project.content) + "/"
+    try:
+        with os.scandir(project.content) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".md")
+                           and not e.name.startswith((".", "#")) and e.is_file())
+    except FileNotFoundError:
+        return []
+    folder = os.fspath(project.content)
+    return [(prefix + name, os.path.join(folder, name)) for name in names]
 
 
 def read_article(project: Project, path: Path) -> Article:

@@ -58,8 +58,13 @@ class Publisher:
     def can_keep(self, path: str, key: str) -> bool:
         """True when site/ already holds this file, made from the same inputs, untouched."""
         entry = self.previous.get(path)
-        if entry is None or entry.key != key:
-            return False
+        return entry is not None and entry.key == key and self._intact(path, entry)
+
+    def untouched(self) -> bool:
+        """True when site/ holds every file of the last build as that build wrote it."""
+        return not self.whole and all(self._intact(p, e) for p, e in self.previous.items())
+
+    def _intact(self, path: str, entry: Entry) -> bool:
         try:
             stat = os.stat(os.path.join(self.out_name, path))  # str paths: 10,000 of them
         except OSError:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from briefing import articles as per_article
 from briefing import parallel, pipeline
 from briefing.cache import BuildCache, memoized, save_memos, use_memos
 from briefing.errors import BriefingError
@@ -160,6 +162,47 @@ def test_a_page_changed_by_hand_in_site_is_restored(project: Project, tmp_path: 
     page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-x"))
     (project.out / "index.html").unlink()
     pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def _refuse(*_: object, **__: object) -> None:
+    raise AssertionError("the content was read again")
+
+
+def test_with_nothing_changed_nothing_is_read_or_rendered(project: Project,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    first = pipeline.build(project)  # the fixture's build was cold: this one has an index
+    monkeypatch.setattr(per_article, "_SETTLED_NS", 0)  # every file counts as settled
+    pipeline.build(project)
+    monkeypatch.setattr(pipeline, "read_articles", _refuse)
+    monkeypatch.setattr(per_article, "read", _refuse)  # not even hashed: identities vouch
+    again = pipeline.build(project)
+    assert again.files_written == 0
+    assert (again.articles, again.pages, again.feeds) == (first.articles, first.pages,
+                                                          first.feeds)
+
+
+@pytest.mark.parametrize("settled", [True, False])
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: bool) -> None:
+    if settled:
+        monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+    pipeline.build(project)
+    path = project.content / "helix-labs-weighs-a-gigawatt-datacenter.md"
+    stat = path.stat()
+    edit(path, "doubles, with", "tripled, with")  # same length
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    pipeline.build(project)
+    assert b"tripled" in (project.out / "articles/helix-labs-weighs-a-gigawatt-datacenter"
+                            / "index.html").read_bytes()
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_a_new_feed_date_is_a_change(project: Project, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert pipeline.build(project).files_written > 0
     assert tree(project.out) == clean_build(project, tmp_path)
 
 
