@@ -133,6 +133,30 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Bodies:
+    """Where to find the bodies a build left unread: only the articles that show their
+    text (pages rendered, the digest's windows, the feeds) need theirs."""
+
+    inputs: Inputs
+    unread: dict[str, tuple[Source, Record]]
+    """By slug: the file and its record, for articles whose body is not loaded."""
+
+    def fill(self, article: Article) -> Article:
+        """The article with its body (read from its file, which must not have changed)."""
+        if article.body or article.slug not in self.unread:
+            return article
+        source, record = self.unread[article.slug]
+        with open(source.path, "rb") as handle:
+            data = handle.read()
+        if digest(self.inputs.key, source.name, data) != source.key:
+            raise BriefingError("changed while the site was being built: build again",
+                                source.name)
+        restored = record.restore(data)
+        assert restored is not None
+        return replace(restored, themes=article.themes)
+
+
+@dataclass(frozen=True, slots=True)
 class Done:
     """One content file, read: its record, and its body when a worker read it."""
 
@@ -249,7 +273,7 @@ def render_page(job: PageJob) -> str:
 
 
 def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
-                  meter: Meter | None = None) -> None:
+                  bodies: Bodies | None = None, meter: Meter | None = None) -> None:
     """Every article page: kept when site/ has it from the same inputs, else rendered."""
     todo: list[tuple[Article, Trail]] = []
     page_keys: dict[str, str] = {}
@@ -263,7 +287,7 @@ def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher
         else:
             todo.append((article, where))
     # Jobs are made as the pool takes them: no second copy of the archive in memory.
-    jobs = (PageJob(article, site.scores.get(article.slug, ()),
+    jobs = (PageJob(bodies.fill(article) if bodies else article, site.scores.get(article.slug, ()),
                     replace(where, newer=_bodiless(where.newer), older=_bodiless(where.older)),
                     publisher.staging) for article, where in todo)
     if meter:

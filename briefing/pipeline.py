@@ -23,7 +23,7 @@ from briefing.check import check_site
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
-from briefing.digest import build_digest
+from briefing.digest import WINDOW, build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
@@ -152,9 +152,11 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
             return replace(last.report, plans=tuple(plans))
         per_article.start_worker(inputs)
         memo = cache.memo(per_article.HTML_MEMO)
-        articles, scores, keys, seen = read_articles(project, inputs, cache, log, meter, index)
-        site = finish_site(config, themes, articles, scores)
-        per_article.publish_pages(site, inputs, keys, publisher, meter)
+        articles, scores, keys, seen, bodies = read_articles(project, inputs, cache, log, meter,
+                                                             index)
+        site = finish_site(config, themes, _with_shown_bodies(config, themes, articles, bodies),
+                           scores)
+        per_article.publish_pages(site, inputs, keys, publisher, bodies, meter)
         months = per_article.publish_month_pages(site, keys, publisher)
         markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
         pages = render.aggregate_pages(per_article.environment(), site, project.templates)
@@ -183,6 +185,18 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     fingerprint = _fingerprint(inputs, {name: key for name, (_, key) in seen.items()})
     cache.save(last_name, LastBuild(fingerprint, replace(report, plans=(), files_written=0)))
     return report
+
+
+def _with_shown_bodies(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article],
+                       bodies: per_article.Bodies) -> list[Article]:
+    """Load the bodies that the digest (each theme's newest ``WINDOW``) and the feeds (the
+    newest ``feed_size``, of the site and of each theme) read; the rest stay unread."""
+    ordered = newest_first(articles, config)
+    shown = {a.slug for a in ordered[:config.feed_size]}
+    for theme in themes:
+        members = [a for a in ordered if theme.slug in a.themes]
+        shown.update(a.slug for a in members[:max(WINDOW, config.feed_size)])
+    return [bodies.fill(a) if a.slug in shown else a for a in articles]
 
 
 def _fingerprint(inputs: per_article.Inputs, keys: Mapping[str, str]) -> str:
@@ -291,11 +305,13 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
                   log: Collector, meter: Meter | None = None,
                   index: per_article.KeyIndex | None = None,
                   ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str],
-                             _Seen]:
+                             _Seen, per_article.Bodies]:
     """``load_articles`` with the cache and every core, plus each article's scores and key,
-    and each file's identity and key (for the next build's ``KeyIndex``).
+    each file's identity and key (for the next build's ``KeyIndex``), and where the
+    bodies left unread are.
 
-    Only files whose bytes or inputs changed since they were cached are parsed and scored.
+    Only files whose bytes or inputs changed since they were cached are parsed and scored;
+    a file whose identity vouches for its key is not even read.
     """
     known = cache.load_entries(per_article.RECORDS)
     found, jobs, seen = _sort_out(project, inputs, known, log, index)
@@ -303,6 +319,7 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
         meter.begin(len(jobs), "reading articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
     records: dict[str, per_article.Record] = {}
+    unread: dict[str, tuple[per_article.Source, per_article.Record]] = {}
     parsed: list[Article] = []
     scores: dict[str, tuple[ThemeScore, ...]] = {}
     keys: dict[str, str] = {}
@@ -316,10 +333,13 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             parsed.append(article)
             scores.setdefault(article.slug, result.record.scores)
             keys.setdefault(article.slug, source.key)
+            if not article.body:
+                unread.setdefault(article.slug, (source, result.record))
     cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
     accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                 for a in accept_articles(parsed, inputs.themes, log)]
-    return accepted, {a.slug: scores[a.slug] for a in accepted}, keys, seen
+    return (accepted, {a.slug: scores[a.slug] for a in accepted}, keys, seen,
+            per_article.Bodies(inputs, unread))
 
 
 _Found = tuple[per_article.Source, per_article.Done | None, Article | None]
@@ -336,6 +356,11 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
     jobs: list[per_article.Source] = []
     seen: _Seen = {}
     for name, path in content_files(project):
+        unread = _unread(name, path, inputs, known, index)
+        if unread:
+            found.append(unread[0])
+            seen[name] = (unread[1], unread[0][0].key)
+            continue
         read = per_article.read(name, path, inputs, index)
         if isinstance(read, Diagnostic):
             log.add(read)
@@ -350,6 +375,20 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
             found.append((source, None, None))
             jobs.append(source)
     return found, jobs, seen
+
+
+def _unread(name: str, path: str, inputs: per_article.Inputs,
+            known: dict[str, per_article.Record], index: per_article.KeyIndex | None,
+            ) -> tuple[_Found, per_article.Identity] | None:
+    """A cached file known by its identity alone: its article, body left unread."""
+    if index is None:
+        return None
+    seen = per_article.identity(os.stat(path))
+    key = index.key(name, seen, inputs)
+    record = known.get(key) if key else None
+    if record is None or record.article is None:
+        return None
+    return (per_article.Source(name, path, key), per_article.Done(record), record.article), seen
 
 
 def content_paths(project: Project) -> list[Path]:

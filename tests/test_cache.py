@@ -12,6 +12,7 @@ import pytest
 from briefing import articles as per_article
 from briefing import parallel, pipeline
 from briefing.cache import BuildCache, memoized, save_memos, use_memos
+from briefing.content import Article
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
 from briefing.render import LISTED
@@ -124,8 +125,14 @@ def no_change(p: Project) -> None:
 @pytest.mark.parametrize("change", [no_change, edit_article, retitle_article, delete_article,
                                     redate_article, add_many_articles, edit_template,
                                     edit_themes, edit_config])
+@pytest.mark.parametrize("settled", [False, True])
 def test_a_cached_rebuild_equals_a_clean_build(project: Project, tmp_path: Path,
-                                               change: Callable[[Project], None]) -> None:
+                                               change: Callable[[Project], None], settled: bool,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """``settled``: the unchanged files are old enough to be known by their identity, so
+    they are not read, and their bodies are read only where a page or feed shows them."""
+    if settled:
+        monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
     before = tree(project.out)
     change(project)
     report = pipeline.build(project)
@@ -135,6 +142,28 @@ def test_a_cached_rebuild_equals_a_clean_build(project: Project, tmp_path: Path,
     assert (after == before) == (change is no_change)
     if change is no_change:
         assert report.files_written == 0
+
+
+def test_bodies_left_unread_are_never_the_ones_shown(project: Project, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a theme's digest window and feed, articles keep their bodies unread."""
+    add_many_articles(project)
+    pipeline.build(project)
+    monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+    filled: list[str] = []
+    fill = per_article.Bodies.fill
+
+    def counted(self: per_article.Bodies, article: Article) -> Article:
+        if not article.body:
+            filled.append(article.slug)
+        return fill(self, article)
+
+    monkeypatch.setattr(per_article.Bodies, "fill", counted)
+    edit_article(project)
+    pipeline.build(project)
+    read = len(filled)
+    assert tree(project.out) == clean_build(project, tmp_path)
+    assert 0 < read < len(list(project.content.glob("*.md"))) - 1
 
 
 def test_an_article_edit_rewrites_only_what_shows_it(project: Project) -> None:
