@@ -145,8 +145,9 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         index = _loaded(cache, per_article.STATS, per_article.KeyIndex)
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
-        if last and publisher.untouched() and last.fingerprint == _fingerprint(
-                inputs, per_article.current_keys(content_files(project), inputs, index)):
+        if last and last.fingerprint == _fingerprint(
+                inputs, per_article.current_keys(content_files(project), inputs, index)) \
+                and publisher.untouched():
             publisher.abort()
             save_memos()
             return replace(last.report, plans=tuple(plans))

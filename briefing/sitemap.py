@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from urllib.parse import quote
-from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from briefing.render import OutputFile
 
@@ -35,11 +35,10 @@ def is_page(path: str) -> bool:
 def render_sitemap(base_url: str, outputs: Iterable[OutputFile]) -> OutputFile:
     """A sitemaps.org 0.9 urlset listing every HTML page, sorted by URL for stable output."""
     urls = sorted(page_url(base_url, o.path) for o in outputs if is_page(o.path))
-    urlset = ElementTree.Element("urlset", xmlns=_NAMESPACE)
-    for url in urls:
-        ElementTree.SubElement(ElementTree.SubElement(urlset, "url"), "loc").text = url
-    ElementTree.indent(urlset)
-    xml = ElementTree.tostring(urlset, encoding="unicode", xml_declaration=False)
+    # Written as text (ElementTree's serialization, indented, took 0.2 s for 10,000 pages).
+    entries = "".join(f"  <url>\n    <loc>{escape(url)}</loc>\n  </url>\n" for url in urls)
+    xml = f'<urlset xmlns="{_NAMESPACE}">\n{entries}</urlset>' if urls else \
+        f'<urlset xmlns="{_NAMESPACE}" />'  # as ElementTree writes an empty element
     return OutputFile(SITEMAP, f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}\n'.encode())
 
 

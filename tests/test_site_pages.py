@@ -9,11 +9,13 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
 from briefing import pipeline
-from briefing.render import LISTED, by_month, render_pages, trail
+from briefing.render import LISTED, OutputFile, by_month, render_pages, trail
+from briefing.sitemap import render_sitemap
 from tests.conftest import ROOT, make_project
 
 BASE_URL = "https://example.org/briefing/"
@@ -221,3 +223,15 @@ def test_the_sitemap_lists_every_page_but_the_404(project):
     expected = {BASE_URL + path.removesuffix("index.html")
                 for path in html_pages(project.out) if path != "404.html"}
     assert listed == expected
+
+
+def test_the_sitemap_is_well_formed_xml_with_escaped_urls():
+    outputs = [OutputFile(p, b"") for p in ("index.html", "a b/index.html", "é.html", "404.html")]
+    xml = render_sitemap("https://example.org/a&b/", outputs).data
+    root = ElementTree.fromstring(xml)
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    assert [loc.text for loc in root.iter(f"{namespace}loc")] == [
+        "https://example.org/a&b/", "https://example.org/a&b/%C3%A9.html",
+        "https://example.org/a&b/a%20b/"]
+    assert b"a&amp;b" in xml
+    assert ElementTree.fromstring(render_sitemap(BASE_URL, []).data).tag == f"{namespace}urlset"
