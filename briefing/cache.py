@@ -192,11 +192,24 @@ class TextMemo:
                 path.unlink(missing_ok=True)
 
 
+class MemoryStore:
+    """Where ``memoized`` keeps results in memory only (the preview, between rebuilds)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, Any]] = {}
+
+    def load_entries(self, name: str) -> dict[str, Any]:
+        return dict(self.entries.get(name, {}))
+
+    def save_entries(self, name: str, entries: dict[str, Any], before: dict[str, Any]) -> None:
+        self.entries[name] = dict(entries)
+
+
 class _Memos:
     """Results of pure per-item functions, kept across builds (see ``memoized``)."""
 
     def __init__(self) -> None:
-        self.store: BuildCache | None = None
+        self.store: BuildCache | MemoryStore | None = None
         self.tables: dict[str, dict[str, Any]] = {}
         self.before: dict[str, dict[str, Any]] = {}
         self.used: dict[str, set[str]] = {}
@@ -232,7 +245,7 @@ def memoized(name: str, key: Callable[..., str]) -> Callable[[Callable[..., T]],
     return decorate
 
 
-def use_memos(store: BuildCache | None) -> None:
+def use_memos(store: BuildCache | MemoryStore | None) -> None:
     """Start (a cache) or stop (None) keeping memoized results, dropping what was loaded."""
     _MEMOS.__init__()  # type: ignore[misc]
     _MEMOS.store = store

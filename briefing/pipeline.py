@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
+import jinja2
+
 from briefing import articles as per_article
 from briefing import feeds, markdown, render, search, sitemap
 from briefing.cache import BuildCache, digest, save_memos, use_memos
@@ -459,10 +461,17 @@ def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Ar
     return Site(config, themes, ordered, scores, build_digest(themes, ordered))
 
 
-def render_site(site: Site, project: Project) -> list[OutputFile]:
-    """Every file of the built site, in memory: pages, assets, feeds and the sitemap."""
+def render_site(site: Site, project: Project, env: jinja2.Environment | None = None,
+                with_search: bool = True) -> list[OutputFile]:
+    """Every file of the built site, in memory: pages, assets, feeds and the sitemap
+    (and the search index, unless ``with_search`` is False: see ``search_files``)."""
     config = site.config
-    outputs = [*render.render_pages(site, project.templates), *feeds.render_feeds(site)]
-    if config.search:
-        outputs += search.search_bundle(outputs, config.language)
+    outputs = [*render.render_pages(site, project.templates, env), *feeds.render_feeds(site)]
+    if config.search and with_search:
+        outputs += search_files(site, outputs)
     return outputs + sitemap.site_index(config.base_url, outputs)
+
+
+def search_files(site: Site, outputs: list[OutputFile]) -> list[OutputFile]:
+    """The search index of a site rendered as ``outputs`` (none with ``search: false``)."""
+    return search.search_bundle(outputs, site.config.language) if site.config.search else []

@@ -184,9 +184,11 @@ def trails(site: Site) -> dict[str, Trail]:
     return found
 
 
-def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
-    """Every HTML page of the site, plus the static assets shipped with the templates."""
-    env = make_environment(templates_dir)
+def render_pages(site: Site, templates_dir: Path,
+                 env: jinja2.Environment | None = None) -> list[OutputFile]:
+    """Every HTML page of the site, plus the static assets shipped with the templates
+    (``env``: the templates compiled already, from ``make_environment(templates_dir)``)."""
+    env = env or make_environment(templates_dir)
     where = trails(site)
     articles = [article_page(env, site, a, where[a.slug]) for a in site.articles]
     months = [month_page(env, site, page) for page in month_pages(site)]

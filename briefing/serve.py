@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from briefing.config import SiteConfig
 from briefing.errors import BriefingError, Diagnostic
 from briefing.pipeline import Project
+from briefing.search import BUNDLE_DIR
 from briefing.watch import EVERYTHING, Build, Changes, Rebuilder, watch
 
 EVENTS_PATH = "/__briefing/events"
@@ -90,6 +91,14 @@ class LiveSite:
             self._current = Snapshot(files, build.errors, old.generation + 1)
             self._changed.notify_all()
             return True
+
+    def refresh(self, folder: str, files: Mapping[str, bytes]) -> None:
+        """Replace the files under ``folder``, which no open page shows (the search
+        index), with ``files``: no reload."""
+        with self._changed:
+            old = self._current
+            kept = {p: d for p, d in old.files.items() if not p.startswith(f"{folder}/")}
+            self._current = Snapshot(kept | dict(files), old.errors, old.generation)
 
     def snapshot(self) -> Snapshot:
         """The current site, once any rebuild in progress has finished."""
@@ -395,12 +404,28 @@ class Preview:
         self._thread: threading.Thread | None = None
 
     def rebuild(self, changes: Changes = EVERYTHING) -> Build | None:
-        """Rebuild for ``changes`` while requests wait, then show the result."""
+        """Rebuild for ``changes`` while requests wait, then show the result.
+
+        Once serving, the pages are shown (and open ones reloaded) first, and the search
+        index, the slowest part, follows without a second reload.
+        """
+        serving = self._thread is not None
         with self.live.rebuilding():
-            build = self.rebuilder.update(changes)
+            build = self.rebuilder.update(changes, defer_search=serving)
             if build is not None:
                 self.live.publish(build)
+        if build is not None and build.files is not None and self.rebuilder.search_pending:
+            self._refresh_search()
         return build
+
+    def _refresh_search(self) -> None:
+        try:
+            files = self.rebuilder.refresh_search()
+        except BriefingError as exc:
+            self.live.publish(Build(None, (exc.diagnostic,), (), 0.0))
+            return
+        if files is not None:
+            self.live.refresh(BUNDLE_DIR, files)
 
     def start(self) -> Build | None:
         """Build everything, then start answering requests."""

@@ -3,7 +3,11 @@
 A content edit re-reads only the content files whose bytes changed (no seed is normalized);
 a seed edit re-normalizes that seed (hand edits in content/ are respected, as in a build);
 a change to briefing.yaml or themes.yaml re-normalizes everything. Every rebuild renders
-the whole site in memory, which on the seeds takes a few tens of milliseconds.
+the whole site in memory, with what does not change between rebuilds kept: the compiled
+templates (until a template changes), each article's theme scores (until it or the
+themes change) and the digest's per-article and per-theme results (in-memory memos). The
+search index may follow a moment later (``refresh_search``): it is the one slow step
+(a Pagefind run) and no page shows it.
 
 A content file or seed that breaks keeps its last good version in the site and its error
 is reported; a broken setting or template keeps the whole last good site.
@@ -14,11 +18,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
 import watchfiles
 
+from briefing.cache import MemoryStore, save_memos, use_memos
+from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article
 from briefing.errors import BriefingError, Diagnostic, Severity
@@ -27,14 +34,17 @@ from briefing.pipeline import (
     Collector,
     Project,
     accept_articles,
-    assemble,
     content_paths,
+    finish_site,
     load_settings,
     normalize_seeds,
     read_article,
     render_site,
+    search_files,
 )
+from briefing.render import OutputFile, make_environment
 from briefing.seeds import is_seed_file
+from briefing.site import Site
 
 DEBOUNCE_MS = 400
 """Longest a burst of saves is gathered before rebuilding; a lone save waits ~50 ms."""
@@ -125,37 +135,89 @@ class Rebuilder:
         self._settings: tuple[SiteConfig, tuple[Theme, ...]] | None = None
         self._seed_errors: dict[str, Diagnostic] = {}
         self._contents = _Contents()
+        self._env: jinja2.Environment | None = None
+        self._scores: dict[Path, tuple[Article, tuple[ThemeScore, ...]]] = {}
+        self._memos = MemoryStore()
+        self._search: dict[str, bytes] = {}
+        self._pending: tuple[Site, list[OutputFile]] | None = None
 
-    def update(self, changes: Changes) -> Build | None:
-        """Rebuild after ``changes``; None when they change nothing the site is made of."""
+    def update(self, changes: Changes, defer_search: bool = False) -> Build | None:
+        """Rebuild after ``changes``; None when they change nothing the site is made of.
+
+        With ``defer_search``, the files keep the last search index; ``refresh_search``
+        then makes the new one.
+        """
         started = time.perf_counter()
         log = Collector()
+        use_memos(self._memos)
         try:
             rerender = self._update_inputs(changes, log)
             if not rerender:
                 return None
-            config, themes = self._settings  # type: ignore[misc]  # set by _update_inputs
-            good = [self._contents.good[p] for p in sorted(self._contents.good)]
-            site = assemble(config, themes, accept_articles(good, themes, log))
-            outputs = render_site(site, self.project)
+            if changes.templates or changes.settings:
+                self._env = None
+            self._env = self._env or make_environment(self.project.templates)
+            site = self._site(log)
+            outputs = render_site(site, self.project, self._env, with_search=False)
+            self._pending = (site, outputs)
+            if not defer_search:
+                self.refresh_search()
+            save_memos()
         except BriefingError as exc:
             return Build(None, (exc.diagnostic,), (), time.perf_counter() - started)
         except OSError as exc:  # e.g. a template or asset unreadable mid-save: try again later
             problem = Diagnostic(f"cannot read: {exc.strerror or exc}",
                                  self._name(exc.filename))
             return Build(None, (problem,), (), time.perf_counter() - started)
+        finally:
+            use_memos(None)
         errors = (*(self._seed_errors[name] for name in sorted(self._seed_errors)),
                   *(self._contents.errors[p] for p in sorted(self._contents.errors)),
                   *(d for d in log.diagnostics if d.is_error))
         warnings = tuple(d for d in log.diagnostics if d.severity is Severity.WARNING)
-        return Build({o.path: o.data for o in outputs}, errors, warnings,
+        return Build({o.path: o.data for o in outputs} | self._search, errors, warnings,
                      time.perf_counter() - started)
+
+    @property
+    def search_pending(self) -> bool:
+        return self._pending is not None
+
+    def refresh_search(self) -> dict[str, bytes] | None:
+        """Index the last rebuild's pages for search; the search files, or None when there
+        was nothing new to index. Raises a BriefingError when Pagefind fails."""
+        if self._pending is None:
+            return None
+        site, outputs = self._pending
+        try:
+            self._search = {o.path: o.data for o in search_files(site, outputs)}
+        finally:
+            self._pending = None
+        return self._search
+
+    def _site(self, log: Collector) -> Site:
+        """The site from the good content files, classifying only new or changed ones."""
+        config, themes = self._settings  # type: ignore[misc]  # set by _update_inputs
+        scores: dict[str, tuple[ThemeScore, ...]] = {}
+        good = [self._contents.good[p] for p in sorted(self._contents.good)]
+        for path in sorted(self._contents.good):
+            article = self._contents.good[path]
+            known = self._scores.get(path)
+            if known is None or known[0] is not article:
+                text = f"{article.dek or ''}\n{article.body}"
+                known = self._scores[path] = (article, classify(themes, article.title, text))
+            scores.setdefault(article.slug, known[1])
+        for gone in set(self._scores) - set(self._contents.good):
+            del self._scores[gone]
+        accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
+                    for a in accept_articles(good, themes, log)]
+        return finish_site(config, themes, accepted, scores)
 
     def _update_inputs(self, changes: Changes, log: Collector) -> bool:
         """Bring settings, content and seeds up to date; True when the site must re-render."""
         settings_changed = changes.settings or self._settings is None
         if settings_changed:
             self._settings = None  # stays None while the settings are broken
+            self._scores.clear()
             self._settings = load_settings(self.project, self.base_url)
             self._normalize(None, log)
         elif changes.seeds:

@@ -24,12 +24,13 @@ from briefing.serve import (
     EVENTS_PATH,
     LiveSite,
     Preview,
+    Snapshot,
     content_type,
     host_allowed,
     inject,
     site_path,
 )
-from briefing.watch import Build, Changes, Rebuilder, sort_changes
+from briefing.watch import EVERYTHING, Build, Changes, Rebuilder, sort_changes
 from tests.conftest import ROOT
 from tests.serving import (
     ARTICLE,
@@ -483,3 +484,54 @@ def test_a_folder_named_like_an_article_is_ignored_as_in_a_build(project):
     (project.content / "folder.md").mkdir()
     # Nothing the site is made of changed, so there is nothing to rebuild or report.
     assert rebuilder.update(sort_changes(project, [project.content / "folder.md"])) is None
+
+
+def _fresh_files(project: Project) -> dict[str, bytes]:
+    build = Rebuilder(project).update(EVERYTHING)
+    assert build is not None and build.files is not None
+    return dict(build.files)
+
+
+@pytest.mark.parametrize("change", ["content", "themes", "template"])
+def test_what_a_rebuild_keeps_between_edits_never_shows_in_its_files(project, change):
+    """Kept templates, scores and digest memos: an edited preview equals a fresh one."""
+    rebuilder = Rebuilder(project)
+    rebuilder.update(EVERYTHING)
+    if change == "content":
+        edit(project.root / ARTICLE_FILE, SENTENCE, "Edited by hand")
+        changes = Changes(content=True)
+    elif change == "themes":
+        edit(project.themes_file, "threshold: 8", "threshold: 3")
+        changes = Changes(settings=True)
+    else:
+        edit(project.templates / "base.html", '<main id="main"', '<main id="main" class="x"')
+        changes = Changes(templates=True)
+    build = rebuilder.update(changes, defer_search=True)
+    assert build is not None and build.files is not None
+    fresh = _fresh_files(project)
+    assert rebuilder.search_pending
+    # The pages are up to date at once; the search index follows with refresh_search.
+    pages = {p: d for p, d in build.files.items() if not p.startswith("pagefind/")}
+    assert pages == {p: d for p, d in fresh.items() if not p.startswith("pagefind/")}
+    refreshed = rebuilder.refresh_search()
+    assert refreshed is not None and not rebuilder.search_pending
+    assert pages | refreshed == fresh
+
+
+def test_the_search_index_is_refreshed_without_reloading_open_pages(watched):
+    before = watched.live.snapshot()
+    stream = EventStream(watched, before.generation)
+    edit(watched.project.root / ARTICLE_FILE, SENTENCE, "Zyxwvut appears")
+    try:
+        assert stream.next_reload() == before.generation + 1
+    finally:
+        stream.close()
+    def index(snapshot: Snapshot) -> dict[str, bytes]:
+        return {p: d for p, d in snapshot.files.items() if p.startswith("pagefind/")}
+
+    deadline = time.monotonic() + TIMEOUT
+    while index(watched.live.snapshot()) == index(before) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    after = watched.live.snapshot()
+    assert index(after) and index(after) != index(before)  # the new text is indexed
+    assert after.generation == before.generation + 1  # with one reload, for the pages
