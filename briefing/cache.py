@@ -28,7 +28,8 @@ CACHE_DIR = ".cache"
 SHARD_DIGITS = 2
 """Entries are stored in 256 shards by the first two hex digits of their key."""
 # Libraries whose version changes what a build writes.
-_OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pyyaml", "feedgen")
+_OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pyyaml", "feedgen",
+                     "snowballstemmer")
 
 
 def digest(*parts: bytes | str) -> str:
