@@ -56,6 +56,8 @@ WINDOW = 40
 """How many of a theme's newest articles its briefing reads."""
 MERGE_THRESHOLD = 0.3
 """Cosine above which two sentences state the same point."""
+RESTATES = 0.25
+"""Plain cosine (no IDF) at which a bottom-line sentence restates another one."""
 MOVE_MARGIN = 0.1
 """In the second clustering pass a sentence leaves its cluster only for a clearly better one."""
 KEY_POINTS = 8
@@ -80,7 +82,7 @@ _DANGLING_START = re.compile(
 _COMMENTARY = re.compile(
     r"\b(?:suggests?|suggesting|underscores?|signals?|highlights?|likely|plausible|"
     r"makes? sense|seems?|appears?|arguably|perhaps|probably|may|might|could|would|should|"
-    r"whether|if|question is|the answer|fits? a|in other words|is a (?:genuine|stark|clear|"
+    r"whether|if|question is|fits? a|in other words|is a (?:genuine|stark|clear|"
     r"notable|calculated))\b", re.IGNORECASE)
 """Words of analysis or speculation: a lead prefers a reported fact without them."""
 
@@ -560,13 +562,21 @@ def _owners(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
     return owners
 
 
+_STAGES = (("own", True, BOTTOM_LINE), ("free", True, BOTTOM_LINE),
+           ("own", False, BOTTOM_LINE), ("free", False, BOTTOM_LINE), ("any", False, 2))
+"""Bottom-line passes: which points (owned, not stated by another card, any), reported
+facts only or commentary too, and how many lines a theme may reach in the pass."""
+
+
 def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
                   ) -> tuple[ThemeDigest, ...]:
     """Bottom lines that do not repeat one another across themes, where the themes allow.
 
-    Three passes over the themes, each taking points in rank order: first the claims a
-    theme owns (``_owners``), then claims no other theme's bottom line states, up to
-    BOTTOM_LINE; last, a theme still under two lines takes any sentence not yet used.
+    Passes over the themes (``_STAGES``), each taking points in rank order: the claims a
+    theme owns (``_owners``), then claims no other theme's bottom line states, first as
+    reported facts, then with commentary, up to BOTTOM_LINE; last, a theme still under two
+    lines takes any sentence not yet used. A line that restates one already in the same
+    bottom line (cosine of their words and concepts at RESTATES or more) is skipped.
     """
     owners = _owners(themes, digests)
     chosen: dict[str, list[tuple[int, KeyPoint, Statement]]] = {d.theme: [] for d in digests}
@@ -576,7 +586,12 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
         return any(_same_claim(point, q) for t, picks in chosen.items() if t != theme
                    for _, q, _ in picks)
 
-    for stage, limit in (("own", BOTTOM_LINE), ("free", BOTTOM_LINE), ("any", 2)):
+    def fresh(option: Statement, picks: list[tuple[int, KeyPoint, Statement]]) -> bool:
+        mine = features(option.text)
+        return option not in used and all(
+            cosine(mine, features(s.text), {}) < RESTATES for _, _, s in picks)
+
+    for stage, facts_only, limit in _STAGES:
         for d in digests:
             for rank, (point, options) in enumerate(zip(d.key_points, d.bottom_line_options,
                                                         strict=True)):
@@ -587,7 +602,8 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
                     continue
                 if stage != "any" and elsewhere(d.theme, point):
                     continue
-                statement = next((o for o in options if o not in used), None)
+                statement = next((o for o in options if fresh(o, picks)
+                                  and not (facts_only and _commentary(o.text))), None)
                 if statement is not None:
                     picks.append((rank, point, statement))
                     used.add(statement)
