@@ -52,7 +52,8 @@ _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"(?:[T ](?P<iso_time>\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(?P<iso_zone>Z|[+-]\d{2}:?\d{2})?)?",
     r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})/" + _YEAR + r"(?![\d/])" + _TIME,
     r"(?<![\d/])" + _YEAR + r"/(?P<nmonth2>\d{1,2})/(?P<nday2>\d{1,2})(?![\d/])",
-    r"(?<![\d.])(?P<dday>\d{1,2})\.(?P<dmonth>\d{1,2})\.(?P<dyear>(?:19|20)\d{2})(?![\d.])",
+    r"(?<![\d.])(?P<dday>\d{1,2})\.(?P<dmonth>\d{1,2})\.(?P<dyear>(?:19|20)\d{2})(?![\d.])"
+    + _TIME,
 ))
 _UPDATED_LABEL = re.compile(r"\b(?:updated|modified|edited|revised)\b", re.IGNORECASE)
 _LABELS = re.compile(
@@ -150,7 +151,8 @@ def _to_when(match: re.Match[str], tz: ZoneInfo) -> When | None:
         if zone_text:
             return datetime.fromisoformat(naive.isoformat() + zone_text.replace("Z", "+00:00"))
         return naive.replace(tzinfo=tz)
-    if groups.get("time"):
+    if groups.get("time") and (groups.get("zone") or not groups.get("dday")):
+        # A European "24.03.2026, 10:15" without a zone is not in the site's zone: date only
         clock = _clock(groups["time"])
         if clock is None:
             return day

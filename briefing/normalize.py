@@ -20,8 +20,10 @@ from briefing.errors import SeedError
 from briefing.text import shorten, split_lines, split_sentences, unwrap
 
 MAX_TITLE_LENGTH = 80
-HEADER_WINDOW = 12
-"""How many lines under the headline may still be header metadata (Medium pastes ~10)."""
+HEADER_WINDOW = 16
+"""How many lines under the headline may still be header metadata (Medium pastes ~12)."""
+PREAMBLE_WINDOW = 24
+"""How far down the first byline or date line may sit below page furniture and the headline."""
 _NEAR_END = 5
 
 
@@ -91,6 +93,37 @@ _BOILERPLATE = _any(
     r"^(?:#[\w-]+\s*){1,12}$",
     r"^\d+ (?:reactions?|likes?|shares?|reposts?)\b.{0,30}$",
     r"^(?:most (?:popular|read)|trending(?: now)?|latest (?:news|stories))$",
+    # Gallery captions and licensing links of wire photos ("Item 1 of 2 ...", "[1/2]...").
+    r"^(?:item \d+ of \d+|\[\d+/\d+\])\s*\S.*$",
+    r"^.{0,400}\b(?:purchase licensing rights|opens new tab)$",
+    r"^.{0,300}\bsign up here\.?$",
+    r"^(?:photo|image|illustration|photograph|graphic|video|animation)s? by [A-Z][^.]{0,100}$",
+    # Newsletter sign-up boxes (Substack, Verge, Bloomberg...).
+    r"^(?:discover more from|type your email|enter your email|email \(required\))\b.{0,80}$",
+    r"^by (?:subscribing|submitting your email|signing up|clicking)\b.*$",
+    r"^this site is protected by recaptcha\b.*$",
+    r"^(?:over |join )?[\d,.]+[km]?\+? (?:subscribers|followers|readers)$",
+    r"^(?:have a (?:confidential |news )?tip\b.{0,80}|before it'?s here, it'?s on the\b.{0,40})$",
+    r"^(?:learn more|read more|see more|show more|load more|view more)\.?$",
+    r"^get (?:unlimited|full|digital|instant|more) (?:access|news)\b.{0,100}$",
+    r"^.{0,80}\bcancel any ?time\.?$",
+    r"^you(?:'ve| have) (?:reached|read|used) (?:your|all|\d+)(?: of (?:your |the )?\d+)? "
+    r"(?:free )?(?:articles?|stor(?:y|ies)|gift articles)\b.*$",
+    # Footers, reader polls, video embeds, sponsor reads.
+    r"^(?:privacy(?: policy| notice| dashboard)?|terms(?: of (?:use|service))?|"
+    r"terms and privacy policy|cookie (?:policy|settings|preferences)|licensing (?:&|and) "
+    r"reprints|reprints (?:&|and) permissions|report an? (?:typo|error|correction)|"
+    r"suggest a correction)\.?$",
+    r"^was this (?:article|page|post|answer) (?:helpful|useful)\??$",
+    r"^disclaimer\s*:\s*(?:this|the) (?:article|content|post|page|information)\b.{0,60}\bfor "
+    r"(?:general )?informational purposes\b.*$",
+    r"^(?:watch (?:now|live|video)|video|play|play episode|download|translate)$",
+    r"^this (?:episode|podcast|show|newsletter|post|video) is (?:brought to you|sponsored|"
+    r"supported|presented) by\b.*$",
+    r"^\[?(?:edited|editing|reporting|writing|additional reporting) by\b.{0,200}$",
+    r"^content[- ]type\s*:.{0,40}$",
+    r"^news based on facts\b.*$",
+    r"^.{1,60} and [\d,.]+[km]? others$",
 )
 _SHARE_WORDS = frozenset({
     "share", "shares", "tweet", "email", "e-mail", "print", "copy", "link", "save", "saved",
@@ -113,15 +146,21 @@ _HEADER_META = _any(
     r"^(?:follow|following|listen|share|save|subscribe|--|—|–|·|•|∙|\|)$",
     r"^[∙·•]?\s*(?:paid|free|premium|members? only|subscriber exclusive)$",
     r"^\d{1,6}$",
-    r"^\d+\s*(?:min(?:ute)?s?|hrs?)(?:\s+(?:read|listen|watch))?$",
+    r"^(?:est\.?\s*)?\d+\s*(?:min(?:ute)?s?|hrs?)(?:\s+(?:read|listen|watch))?$",
+    r"^\d+(?:\.\d)?[km]$|^\d{1,3}(?:,\d{3})+$|^\d{1,2}:\d{2}(?::\d{2})?$",
+    r"^@\w{2,30}$|^\d+ comments?(?:\s*\d+ new)?$|^member-only story$|^open in app$",
+    r"^(?:in this (?:article|story)|tickers?)\s*:?$",
     r"^(?:senior |staff |contributing |chief |deputy |managing |executive |technology |tech )*"
     r"(?:reporter|writer|editor|correspondent|columnist|contributor|analyst|journalist)"
     r"(?:,? [\w ]{1,30})?$",
     r"^(?:policy brief|press release|news release|opinion|analysis|explainer|newsletter|"
     r"commentary|exclusive|sponsored|guest post|interview)$",
 )
-_LABEL_ONLY = re.compile(r"^(?:publication date|published(?: on)?|date|posted(?: on)?|updated|"
-                         r"last updated|author|authors|written by|by|byline)\s*:$", re.IGNORECASE)
+_LABEL_ONLY = re.compile(r"^(?:(?:publication date|published(?: on)?|date|posted(?: on)?|updated|"
+                         r"last updated|author|authors|written by|by|byline)\s*:|published in|"
+                         r"news provided by)$", re.IGNORECASE)
+_PUBLICATION = re.compile(r"^(?:published in|news provided by|source:)\s+(?P<publisher>[A-Z0-9]"
+                          r"[\w&'’. -]{1,60}?)\.?$", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|(?:de|da|van|von|der|den|del|di|la|le|bin|al|ibn)\b)"
 _NAME = _NAME_WORD + r"(?:[ \t]+" + _NAME_WORD + r"){0,4}"
 _NAMES = r"(?P<name>" + _NAME + r"(?:(?:\s+and\s+|\s*&\s*)" + _NAME + r")?)"
@@ -129,6 +168,10 @@ _BYLINE = re.compile(
     r"^(?:by|written by|words by|words|story by|posted by|authors?|byline)\s*:?\s+" + _NAMES +
     r"\s*(?:[,|·(].*)?$", re.IGNORECASE)
 _CASED_NAME = re.compile(r"^" + _NAME + r"$")
+_PUBLICATION_NAME = r"(?P<publisher>[A-Z][\w&'’.-]*(?: (?:[A-Z&][\w&'’.-]*|of|the|and)){0,4})"
+_BYLINE_PUBLISHER = re.compile(r"(?:\s[|·]\s*" + _PUBLICATION_NAME + r"|, " + _PUBLICATION_NAME
+                               .replace("publisher", "staff") + r" staff (?:writer|reporter|"
+                               r"correspondent))$")
 _NOT_NAME_WORDS = frozenset({
     "the", "a", "an", "of", "and", "in", "on", "for", "to", "with", "what", "why", "how", "who",
     "when", "where", "is", "are", "was", "key", "our", "your", "my", "this", "that", "these",
@@ -156,8 +199,11 @@ _PUBLISHER_HINTS = (
                r"{1,60}?)\.?$", re.IGNORECASE),
     re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:[-–]\d{4})?,?\s+)(?P<publisher>"
                r"[A-Z][\w&'’. -]{1,60}?)(?:,? (?:inc|llc|ltd)\.?)?\.?"
-               r"(?:\s+all rights reserved\.?)?$",
+               r"(?:\s+all rights reserved(?:\.\s.*|\.)?)?$",
                re.IGNORECASE),
+    # Newsletter boxes name the publication: "Discover more from X", "Thanks for reading X!"
+    re.compile(r"^(?i:discover more from|thanks for reading) (?P<publisher>[A-Z][\w&'’.-]*"
+               r"(?: [\w&'’.-]+){0,5}?)(?:[!.]|$)"),
 )
 _SOURCE_LINES = re.compile(r"^the post .+ appeared first on |^(?:this (?:article|story|post|piece) "
                            r")?(?:was )?(?:originally|first) (?:published|appeared)\b",
@@ -175,6 +221,7 @@ _FAQ_HEADING = re.compile(r"^(?:frequently asked questions|faqs?|common question
 _QA_PREFIX = re.compile(r"^(?:Q|Question)\s*[:.]\s*")
 _ANSWER_PREFIX = re.compile(r"^(?:A|Answer)\s*[:.]\s*")
 _SQUASH = re.compile(r"\W+")
+_BREADCRUMB = re.compile(r"\s[/|›>»]\s")
 _SECTION_PREFIX = re.compile(r"^(?:[A-Z][\w&-]*(?: [A-Z&][\w&-]*)?|[A-Z][a-z]+ [a-z]+) \| (?=\S)")
 
 
@@ -222,7 +269,10 @@ def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
     if not lines:
         raise SeedError("no visible text")
     header = _Header()
-    lines = _take_preamble(lines, header, tz)
+    lines = _join_labels(lines[:PREAMBLE_WINDOW + HEADER_WINDOW]) + lines[
+        PREAMBLE_WINDOW + HEADER_WINDOW:]
+    above = _furniture_above_headline(lines, header, tz)
+    lines = lines[above:] if above else _take_preamble(lines, header, tz)
     title, title_inferred, rest = _take_title(lines)
     rest = _take_header_block(rest, title, header, tz)
     body_lines = _take_body_metadata(rest, title, header, tz)
@@ -259,6 +309,67 @@ def _take_preamble(lines: list[str], header: _Header, tz: ZoneInfo) -> list[str]
             break
         index += 1
     return lines[index:]
+
+
+def _furniture_above_headline(lines: list[str], header: _Header, tz: ZoneInfo) -> int:
+    """How many lines of page furniture (site name, navigation, sign-in links, section labels)
+    sit above the headline, found by walking up from the first byline or date line; 0 if unsure.
+
+    The headline is the content line nearest above that metadata, or the line above it when
+    that one reads as the headline of a dek. Every line above the headline must look like
+    furniture (short, boilerplate or metadata): a paragraph there means there is no headline.
+    """
+    anchor = next((index for index in range(1, min(len(lines), PREAMBLE_WINDOW))
+                   if _is_anchor(lines[index], tz)), None)
+    if anchor is None:
+        return 0
+    top = anchor - 1
+    while top > 0 and _is_header_furniture(lines[top], tz):
+        top -= 1
+    if top > 0 and _headline_over_dek(lines[top - 1], lines[top]):
+        top -= 1
+    if top <= 0 or not _looks_like_headline(lines[top]) or _is_header_furniture(lines[top], tz):
+        return 0
+    furniture = lines[:top]
+    if not all(_is_furniture(line, previous) for line, previous in
+               zip(furniture, ["", *furniture], strict=False)):
+        return 0
+    for line in furniture:
+        if (found := read_date_line(unglue(line), tz)) is not None:
+            _record_date_line(found, header)
+        else:
+            _read_publisher_hint(line, header)
+            header.dropped.append(line)
+    return top
+
+
+def _is_anchor(line: str, tz: ZoneInfo) -> bool:
+    """A byline with a real name, or a metadata line carrying a full date."""
+    if _is_boilerplate(line):
+        return False
+    name = _byline_name(line)
+    if name is not None:
+        return bool(_CASED_NAME.match(name))
+    return read_date_line(unglue(line), tz) is not None
+
+
+def _is_header_furniture(line: str, tz: ZoneInfo) -> bool:
+    return _header_kind(line, "", tz) is not None or _is_name(line)
+
+
+def _headline_over_dek(line: str, below: str) -> bool:
+    """'Headline' above 'dek': both read as such, and the upper one is not a section label."""
+    words = line.split()
+    return (len(words) >= 4 and len(line) >= 25 and _looks_like_headline(line)
+            and not _BREADCRUMB.search(line) and not _is_boilerplate(line)
+            and not line.endswith((".", ":")) and len(below.split()) >= 5)
+
+
+def _is_furniture(line: str, previous: str) -> bool:
+    """Site name, navigation, sign-in links, a section label; or a newsletter box's tagline."""
+    if _is_boilerplate(line) or previous.lower().startswith("discover more from"):
+        return True
+    return len(line.split()) <= 8 and not line.endswith((".", "!", "?", ":"))
 
 
 def _is_kicker(line: str, following: str) -> bool:
@@ -309,6 +420,10 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
             _record_date_line(kind, header)
         elif kind == "byline":
             header.take_author(_byline_name(line))
+            header.take_publisher(_byline_publisher(line))
+        elif kind == "publication":
+            header.take_publisher(_PUBLICATION.match(line).group("publisher"))  # type: ignore[union-attr]
+            header.dropped.append(line)
         else:
             header.dropped.append(line)
         end = stop + 1
@@ -362,6 +477,8 @@ def _header_kind(line: str, title: str, tz: ZoneInfo) -> DateLine | str | None:
         return found
     if _BYLINE.match(line):
         return "byline"
+    if _PUBLICATION.match(line):
+        return "publication"
     if _HEADER_META.match(line) or is_relative_date(line) or _is_boilerplate(line):
         return "drop"
     return None
@@ -389,6 +506,13 @@ def _byline_name(line: str) -> str | None:
     return match.group("name") if match else None
 
 
+def _byline_publisher(line: str) -> str | None:
+    """'By Anna Kowalska | Brussels Digest', 'By X, Asia Ledger staff writer': the publication."""
+    match = _BYLINE_PUBLISHER.search(line)
+    name = match and (match.group("publisher") or match.group("staff"))
+    return None if not name or _HEADER_META.match(name) else name
+
+
 def _tidy_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" ,.")
     return name.title() if name.isupper() else name
@@ -398,7 +522,9 @@ def _record_date_line(found: DateLine, header: _Header) -> None:
     for item in found.dates:
         _record_date(item, header)
     for other in found.others:
-        if match := _BYLINE.match(other):
+        if match := _PUBLICATION.match(other):
+            header.take_publisher(match.group("publisher"))
+        elif match := _BYLINE.match(other):
             header.take_author(match.group("name"))
         elif _is_name(other):
             header.take_author(other)
@@ -455,7 +581,10 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
 def _read_publisher_hint(line: str, header: _Header) -> None:
     for pattern in _PUBLISHER_HINTS:
         if match := pattern.search(line):
-            header.take_publisher(match.group("publisher"))
+            name = match.group("publisher")
+            if header.author is None or name.strip(" .,") != header.author:
+                # "© 2026 Dana Whitfield" under Dana Whitfield's post names no publisher
+                header.take_publisher(name)
             return
 
 
