@@ -124,6 +124,9 @@ _BOILERPLATE = _any(
     r"^content[- ]type\s*:.{0,40}$",
     r"^news based on facts\b.*$",
     r"^.{1,60} and [\d,.]+[km]? others$",
+    r"^discuss (?:on|this (?:post|article) on)\b.{0,60}$",
+    r"^(?:←\s*)?(?:previous|prev|next|older|newer)(?: post| article| story)?\s*:.{0,120}$",
+    r"^join (?:the |our )?[\w'’ ]{1,30}(?:club|community)$",
 )
 _SHARE_WORDS = frozenset({
     "share", "shares", "tweet", "email", "e-mail", "print", "copy", "link", "save", "saved",
@@ -140,7 +143,19 @@ _TRAILING_SECTION = re.compile(
     r"trending(?: now)?|latest (?:news|stories)|further reading|more stories|popular stories|"
     r"topics|tags|related|share this|filed under)"
     r"\s*:?$", re.IGNORECASE)
+_END_MARKER = re.compile(
+    r"^(?:most (?:popular|read|viewed|shared)|related (?:articles|stories|coverage|posts|reading|"
+    r"content|links|terms)|recommended (?:from \w+|for you|reading|stories)|more from [\w .&'’-]"
+    r"{1,40}|read more (?:from|with|on|in) .{1,40}|you (?:may|might) also like|more (?:stories|"
+    r"articles) (?:from|like this)\b.*|explore more on these topics|discussion about this post|"
+    r"suggested topics|follow topics and authors\b.*|written by .{1,60}|ready for more\?|"
+    r"go deeper:.*|was this (?:article|page|post) (?:helpful|useful)\?|(?:…|\.\.\.)?see more|"
+    r"you(?:'ve| have) (?:reached|read|used) .{0,60}\b(?:articles?|stor(?:y|ies))\b.*|"
+    r"top stories|editor'?s picks|popular (?:stories|now)|trending (?:now|stories))\s*:?$",
+    re.IGNORECASE)
+_TAIL_WINDOW = 60
 _EMPTY_LABELS = {"sources", "source", "topics", "tags", "related", "share", "comments",
+                 "sponsors", "sponsor", "transcript", "table of contents", "contents",
                  "references", "more", "related articles", "read next", "footnotes", "notes"}
 _HEADER_META = _any(
     r"^(?:follow|following|listen|share|save|subscribe|--|—|–|·|•|∙|\|)$",
@@ -150,6 +165,7 @@ _HEADER_META = _any(
     r"^\d+(?:\.\d)?[km]$|^\d{1,3}(?:,\d{3})+$|^\d{1,2}:\d{2}(?::\d{2})?$",
     r"^@\w{2,30}$|^\d+ comments?(?:\s*\d+ new)?$|^member-only story$|^open in app$",
     r"^(?:in this (?:article|story)|tickers?)\s*:?$",
+    r"^(?-i:[A-Z]{2,5}(?:\.[A-Z]{1,2})?)$",
     r"^(?:senior |staff |contributing |chief |deputy |managing |executive |technology |tech )*"
     r"(?:reporter|writer|editor|correspondent|columnist|contributor|analyst|journalist)"
     r"(?:,? [\w ]{1,30})?$",
@@ -221,6 +237,13 @@ _FAQ_HEADING = re.compile(r"^(?:frequently asked questions|faqs?|common question
 _QA_PREFIX = re.compile(r"^(?:Q|Question)\s*[:.]\s*")
 _ANSWER_PREFIX = re.compile(r"^(?:A|Answer)\s*[:.]\s*")
 _SQUASH = re.compile(r"\W+")
+_SOCIAL_MARKER = re.compile(r"^(?:•?\s*(?:1st|2nd|3rd\+?)|\d{1,2}[hdwmy]\s*•.{0,80}|"
+                            r"feed post number \d+)$", re.IGNORECASE)
+_DURATION = re.compile(r"^(?:video\s*)?\d{1,2}:\d{2}(?::\d{2})?$", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"^\(?\d{1,2}:\d{2}(?::\d{2})?\)?\s")
+_CONTENTS = re.compile(r"^(?:table of contents|contents|in this (?:article|guide|post)|"
+                       r"on this page|jump to(?: section)?)\s*:?$", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\d{1,2}[.)]\s+")
 _BREADCRUMB = re.compile(r"\s[/|›>»]\s")
 _SECTION_PREFIX = re.compile(r"^(?:[A-Z][\w&-]*(?: [A-Z&][\w&-]*)?|[A-Z][a-z]+ [a-z]+) \| (?=\S)")
 
@@ -271,10 +294,15 @@ def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
     header = _Header()
     lines = _join_labels(lines[:PREAMBLE_WINDOW + HEADER_WINDOW]) + lines[
         PREAMBLE_WINDOW + HEADER_WINDOW:]
-    above = _furniture_above_headline(lines, header, tz)
-    lines = lines[above:] if above else _take_preamble(lines, header, tz)
-    title, title_inferred, rest = _take_title(lines)
-    rest = _take_header_block(rest, title, header, tz)
+    if social := _social_post_header(lines, header):
+        # A social post has no headline: the title comes from its first sentence
+        lines = lines[social:]
+        title, title_inferred, rest = "", True, lines
+    else:
+        above = _furniture_above_headline(lines, header, tz)
+        lines = lines[above:] if above else _take_preamble(lines, header, tz)
+        title, title_inferred, rest = _take_title(lines)
+        rest = _take_header_block(rest, title, header, tz)
     body_lines = _take_body_metadata(rest, title, header, tz)
     paragraphs = [_strip_citations(line) for line in body_lines]
     body = _to_markdown(paragraphs)
@@ -341,6 +369,24 @@ def _furniture_above_headline(lines: list[str], header: _Header, tz: ZoneInfo) -
             _read_publisher_hint(line, header)
             header.dropped.append(line)
     return top
+
+
+def _social_post_header(lines: list[str], header: _Header) -> int:
+    """A LinkedIn-style post header (name, connection degree, tagline, '3d • Visible to
+    anyone', 'Follow'): its length, with the poster's name as author; 0 if there is none."""
+    marker = next((index for index in range(min(len(lines) - 1, 10) - 1, -1, -1)
+                   if _SOCIAL_MARKER.match(lines[index])), None)
+    if marker is None:
+        return 0
+    end = marker + 1
+    while end < len(lines) - 1 and (_is_boilerplate(lines[end])
+                                    or lines[end] in ("Follow", "Connect")):
+        end += 1
+    for line in lines[:end]:
+        if _is_name(line):
+            header.take_author(line)
+        header.dropped.append(line)
+    return end
 
 
 def _is_anchor(line: str, tz: ZoneInfo) -> bool:
@@ -551,23 +597,27 @@ def _is_boilerplate(line: str) -> bool:
 
 def _take_body_metadata(lines: list[str], title: str, header: _Header,
                         tz: ZoneInfo) -> list[str]:
-    """Drop boilerplate and the repeated headline; read closing bylines, datelines, publishers."""
+    """Drop boilerplate, the repeated headline and the page below the article; read closing
+    bylines, datelines and publishers."""
     kept: list[str] = []
+    cut = _end_of_article(lines)
+    embed = 0  # lines of a video embed still to drop: its title and show name
     for position, line in enumerate(lines):
-        near_end = position >= len(lines) - _NEAR_END
-        if _same_text(line, title):
+        near_end = position >= cut - _NEAR_END
+        in_embed, embed = embed > 0 and _looks_like_heading(line), max(embed - 1, 0)
+        if _DURATION.match(line):
+            embed = 2
             header.dropped.append(line)
-        elif near_end and (match := _CLOSING_BYLINE.match(line) or _CLOSING_BIO.match(line)):
-            header.take_author(match.group("name"))
-            header.take_publisher(match.group("publisher"))
+        elif in_embed:
             header.dropped.append(line)
-        elif _is_boilerplate(line) or (near_end and _SOURCE_LINES.match(line)):
+        elif position >= cut:
+            if not _read_closing_metadata(line, header, tz):
+                _read_publisher_hint(line, header)
+            header.dropped.append(line)
+        elif _same_text(line, title) or (near_end and _read_closing_metadata(line, header, tz)):
+            header.dropped.append(line)
+        elif _is_boilerplate(line):
             _read_publisher_hint(line, header)
-            if near_end and (found := find_date(line, tz)) and _SOURCE_LINES.match(line):
-                _record_date(found, header)
-            header.dropped.append(line)
-        elif near_end and len(line) <= 120 and (found_line := read_date_line(line, tz)):
-            _record_date_line(found_line, header)
             header.dropped.append(line)
         else:
             if not kept:
@@ -575,7 +625,86 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
             if match := _DOMAIN_SECTION.match(line):
                 header.take_publisher(match.group("domain"))
             kept.append(line)
-    return _drop_empty_labels(_drop_trailing_sections(kept, header), header)
+    return _drop_empty_labels(_drop_trailing_sections(_drop_contents(kept, header), header),
+                              header)
+
+
+def _drop_contents(lines: list[str], header: _Header) -> list[str]:
+    """A table of contents: a 'Contents' label and the section titles repeated below it."""
+    for index, line in enumerate(lines[:40]):
+        if not _CONTENTS.match(line):
+            continue
+        last_seen = {_SQUASH.sub("", text).lower(): position
+                     for position, text in enumerate(lines)}
+        end = index + 1
+        while end < len(lines) and len(lines[end].split()) <= 14 and last_seen.get(
+                _SQUASH.sub("", _NUMBERING.sub("", lines[end])).lower(), -1) > end:
+            end += 1
+        if end - index >= 3:
+            header.dropped.extend(lines[index:end])
+            return lines[:index] + lines[end:]
+    return lines
+
+
+def _read_closing_metadata(line: str, header: _Header, tz: ZoneInfo) -> bool:
+    """A closing byline or bio, a 'first published on X' line or a date line: read it."""
+    if match := _CLOSING_BYLINE.match(line) or _CLOSING_BIO.match(line):
+        header.take_author(match.group("name"))
+        header.take_publisher(match.group("publisher"))
+        return True
+    if _SOURCE_LINES.match(line):
+        _read_publisher_hint(line, header)
+        if found := find_date(line, tz):
+            _record_date(found, header)
+        return True
+    if len(line) <= 120 and (found_line := read_date_line(line, tz)):
+        _record_date_line(found_line, header)
+        return True
+    return False
+
+
+def _end_of_article(lines: list[str]) -> int:
+    """Where the page below the article starts: a 'Most popular', 'Related articles', author
+    card or comments heading followed only by teasers, short lines and furniture."""
+    for index in range(max(0, len(lines) - _TAIL_WINDOW), len(lines)):
+        if _END_MARKER.match(lines[index]) and _only_page_furniture(lines[index + 1:]):
+            return _above_counts(lines, index)
+    return len(lines)
+
+
+def _above_counts(lines: list[str], index: int) -> int:
+    """Include the clap/like counts, share buttons and tag lines just above the marker
+    ('1.2K', '23', 'Machine Learning', 'Share'): up to the topmost count or share line."""
+    cut = index
+    while index > 0 and (_is_count_or_share(lines[index - 1]) or _is_tag(lines[index - 1])):
+        index -= 1
+        if _is_count_or_share(lines[index]):
+            cut = index
+    return cut
+
+
+def _is_tag(line: str) -> bool:
+    return len(line.split()) <= 3 and not line.endswith((".", "!", "?", ":", '"', "”"))
+
+
+def _only_page_furniture(lines: list[str]) -> bool:
+    """Teasers, names, tags and at most two short sentences (a bio, a newsletter pitch)."""
+    sentences = 0
+    for line in lines:
+        if _is_boilerplate(line):
+            continue
+        words = len(line.split())
+        if words > 25 or len(line) > 200:
+            return False
+        sentences += line.endswith((".", "!"))
+        if sentences > 2:
+            return False
+    return True
+
+
+def _is_count_or_share(line: str) -> bool:
+    """'142', '1.2K', 'Share' left above the comments box."""
+    return bool(_HEADER_META.match(line)) or _is_boilerplate(line)
 
 
 def _read_publisher_hint(line: str, header: _Header) -> None:
@@ -631,7 +760,10 @@ def _looks_like_heading(line: str) -> bool:
     if not line or len(line) > 100 or len(words) > 14 or _LIST_ITEM.match(line):
         return False
     if line.endswith(":"):
-        return len(words) <= 8 and not re.match(r"^[a-z]", line)
+        return (len(words) <= 8 and not re.match(r"^[a-z]", line)
+                and len(split_sentences(line)) == 1)
+    if _TIMESTAMP.match(line):  # "02:14 How inference overtook training": show notes
+        return False
     core = line.rstrip("\"'”’)").rstrip()
     if not core or core[-1] in ".,;!…:" or not re.search(r"[^\W\d_]", line):
         return False
@@ -651,8 +783,12 @@ def _to_markdown(lines: list[str]) -> str:
             blocks.append("\n".join(list_items))
             list_items.clear()
 
+    previous_short = False
     for index, line in enumerate(lines):
         has_next = index + 1 < len(lines)
+        # Only the first of consecutive heading-like lines is a heading: the lines under it
+        # are its items (a contact block, a list of links, bullets that lost their marks).
+        first_short, previous_short = not previous_short, _looks_like_heading(line)
         item = _LIST_ITEM.match(line)
         if item:
             list_items.append("- " + escape_markdown(item.group("text")))
@@ -661,7 +797,7 @@ def _to_markdown(lines: list[str]) -> str:
         question = _QA_PREFIX.sub("", line)
         if (in_faq or _QA_PREFIX.match(line)) and line.endswith("?"):
             blocks.append("### " + escape_markdown(question))
-        elif has_next and _looks_like_heading(line):
+        elif has_next and first_short and _looks_like_heading(line):
             in_faq = bool(_FAQ_HEADING.match(line))
             blocks.append("## " + escape_markdown(line.rstrip(":").rstrip()))
         else:
