@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from briefing.content import When
-from briefing.dates import DateLine, FoundDate, find_date, is_relative_date, read_date_line, unglue
+from briefing.dates import (
+    MAX_DATE_LINE,
+    DateLine,
+    FoundDate,
+    find_date,
+    is_relative_date,
+    read_date_line,
+    unglue,
+)
 from briefing.errors import SeedError
 from briefing.text import shorten, split_lines, split_sentences, unwrap
 
@@ -80,12 +88,6 @@ _BOILERPLATE = _any(
     r"^thanks for reading\b.{0,40}\b(?:follow|subscribe|share|sign up|clap)\b.*$",
     r"^(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}\b)?.{0,120}$",
     r"^subscribe to .{1,60}? to (?:keep|continue) reading\b.*$",
-    # Image captions and credits: the credit closes the line.
-    r"^.{0,300}\b(?:photo|image|illustration|photograph|graphic|credits?|video)"
-    r"(?: credits?| by)?\s*:\s*[A-Z][\w .,&'’/-]{1,80}$",
-    r"^.{0,300}\((?:photo|image|illustration|photograph|credit|ap photo|afp photo)\b[^)]{0,100}"
-    r"\)\.?$",
-    r"^.{0,300}(?:/|\bvia )(?:getty images|afp|ap|reuters|bloomberg|shutterstock|alamy)\)?\.?$",
     r"^(?:like )?loading\.\.\.$|^like this:$",
     r"^all rights reserved\.?$|^reuse this content$|^(?:see more|…see more|\.\.\.see more)$",
     r"^for immediate release\.?$|^#{3}$|^-?\s*ends\s*-?$",
@@ -95,8 +97,6 @@ _BOILERPLATE = _any(
     r"^(?:most (?:popular|read)|trending(?: now)?|latest (?:news|stories))$",
     # Gallery captions and licensing links of wire photos ("Item 1 of 2 ...", "[1/2]...").
     r"^(?:item \d+ of \d+|\[\d+/\d+\])\s*\S.*$",
-    r"^.{0,400}\b(?:purchase licensing rights|opens new tab)$",
-    r"^.{0,300}\bsign up here\.?$",
     r"^(?:photo|image|illustration|photograph|graphic|video|animation)s? by [A-Z][^.]{0,100}$",
     # Newsletter sign-up boxes (Substack, Verge, Bloomberg...).
     r"^(?:discover more from|type your email|enter your email|email \(required\))\b.{0,80}$",
@@ -106,7 +106,6 @@ _BOILERPLATE = _any(
     r"^(?:have a (?:confidential |news )?tip\b.{0,80}|before it'?s here, it'?s on the\b.{0,40})$",
     r"^(?:learn more|read more|see more|show more|load more|view more)\.?$",
     r"^get (?:unlimited|full|digital|instant|more) (?:access|news)\b.{0,100}$",
-    r"^.{0,80}\bcancel any ?time\.?$",
     r"^you(?:'ve| have) (?:reached|read|used) (?:your|all|\d+)(?: of (?:your |the )?\d+)? "
     r"(?:free )?(?:articles?|stor(?:y|ies)|gift articles)\b.*$",
     # Footers, reader polls, video embeds, sponsor reads.
@@ -128,6 +127,19 @@ _BOILERPLATE = _any(
     r"^(?:←\s*)?(?:previous|prev|next|older|newer)(?: post| article| story)?\s*:.{0,120}$",
     r"^join (?:the |our )?[\w'’ ]{1,30}(?:club|community)$",
 )
+# Furniture recognised by how the line ends (captions, credits, sign-up links): searched in
+# the last characters only, which keeps long paragraphs cheap.
+_BOILERPLATE_END = _any(
+    r"\b(?:photo|image|illustration|photograph|graphic|credits?|video)"
+    r"(?: credits?| by)?\s*:\s*[A-Z][\w .,&'’/-]{1,80}$",
+    r"\((?:photo|image|illustration|photograph|credit|ap photo|afp photo)\b[^)]{0,100}"
+    r"\)\.?$",
+    r"(?:/|\bvia )(?:getty images|afp|ap|reuters|bloomberg|shutterstock|alamy)\)?\.?$",
+    r"\b(?:purchase licensing rights|opens new tab)$",
+    r"\bsign up here\.?$",
+    r"\bcancel any ?time\.?$",
+)
+_END_SPAN = 200
 _SHARE_WORDS = frozenset({
     "share", "shares", "tweet", "email", "e-mail", "print", "copy", "link", "save", "saved",
     "comment", "comments", "listen", "follow", "following", "like", "reply", "repost", "send",
@@ -391,12 +403,14 @@ def _social_post_header(lines: list[str], header: _Header) -> int:
 
 def _is_anchor(line: str, tz: ZoneInfo) -> bool:
     """A byline with a real name, or a metadata line carrying a full date."""
-    if _is_boilerplate(line):
+    if len(line) > MAX_DATE_LINE:  # a paragraph (checked first: most lines are)
         return False
     name = _byline_name(line)
     if name is not None:
-        return bool(_CASED_NAME.match(name))
-    return read_date_line(unglue(line), tz) is not None
+        found = bool(_CASED_NAME.match(name))
+    else:
+        found = read_date_line(unglue(line), tz) is not None
+    return found and not _is_boilerplate(line)
 
 
 def _is_header_furniture(line: str, tz: ZoneInfo) -> bool:
@@ -588,7 +602,7 @@ def _record_date(found: FoundDate, header: _Header) -> None:
 def _is_boilerplate(line: str) -> bool:
     if len(line) > 400:  # longer than any caption or footer: an article paragraph
         return False
-    if _BOILERPLATE.match(line):
+    if _BOILERPLATE.match(line) or _BOILERPLATE_END.search(line, max(0, len(line) - _END_SPAN)):
         return True
     words = line.lower().replace("|", " ").replace("·", " ").split()
     return (0 < len(words) <= 8 and all(w.strip(",:") in _SHARE_WORDS for w in words)
