@@ -26,6 +26,10 @@ ZONES = {
     "HT": "Pacific/Honolulu", "HST": "Pacific/Honolulu",
     "UTC": "UTC", "GMT": "UTC", "Z": "UTC",
     "BST": "Europe/London", "CET": "Europe/Paris", "CEST": "Europe/Paris",
+    "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon", "EET": "Europe/Athens",
+    "EEST": "Europe/Athens", "MSK": "Europe/Moscow", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
+    "HKT": "Asia/Hong_Kong", "SGT": "Asia/Singapore", "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
 }
 _MONTHS = {name: number for number, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -61,8 +65,9 @@ _LABELS = re.compile(
     r"revised|on|at|in|as of|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|"
     r"sday|rsday|urday)?\.?)\b:?", re.IGNORECASE)
 _RELATIVE = re.compile(
-    r"\b(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one|two|few)\s+(?:sec(?:ond)?s?|"
-    r"min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?)\s+ago\b|\b(?:just now|"
+    r"\b(?:(?:updated|posted|published)\s+)?(?:(?:\d+|an?|one|two|few)\s+(?:sec(?:ond)?s?|"
+    r"min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?)\.?|\d+[smhdwy])\s+ago\b|"
+    r"\b(?:just now|"
     r"yesterday|today)\b", re.IGNORECASE)
 _READING_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|hrs?|hours?)(?:\s+(?:read|listen|watch))?\b",
                            re.IGNORECASE)

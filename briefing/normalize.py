@@ -69,9 +69,9 @@ _BOILERPLATE = _any(
     r"\s*\S.{0,200}$",
     r"^(?:leave a (?:reply|comment)|join the conversation|\d+ (?:comments?|responses?|replies)|"
     r"comments? \(\d+\)|view comments|show comments)\.?$",
-    r"^(?:view (?:this email |it )?in (?:your |a )?browser|unsubscribe|forward (?:this )?to a "
-    r"friend|update (?:your )?preferences|manage (?:your )?subscription|was this forwarded to you)"
-    r"\b.{0,120}$",
+    r"^(?:view (?:this email |it )?(?:in (?:your |a )?browser|online)|unsubscribe|forward "
+    r"(?:this )?to a friend|update (?:your )?preferences|manage (?:your )?subscriptions?|"
+    r"was this forwarded to you)\b.{0,120}$",
     r"^you(?:'re| are) receiving this (?:email|newsletter)\b.*$",
     r"^listen (?:on|to this (?:article|episode|story)|now)\b.{0,60}$",
     r"^(?:available|also) on (?:apple podcasts|spotify|youtube)\b.{0,60}$",
@@ -126,6 +126,10 @@ _BOILERPLATE = _any(
     r"^discuss (?:on|this (?:post|article) on)\b.{0,60}$",
     r"^(?:←\s*)?(?:previous|prev|next|older|newer)(?: post| article| story)?\s*:.{0,120}$",
     r"^join (?:the |our )?[\w'’ ]{1,30}(?:club|community)$",
+    r"^(?:love|enjoy(?:ing)?|like) [\w ]{1,30}\?.{0,80}\b(?:friends|share|refer|rewards)\b.*$",
+    r"^(?:share your referral link|track your referrals)\b.*$",
+    r"^(?:want to |interested in )?advertis(?:e|ing)(?: (?:in|with) .{1,40})?$",
+    r"^if you have any (?:comments|feedback|questions)\b.{0,60}\b(?:reply|respond)\b.*$",
 )
 # Furniture recognised by how the line ends (captions, credits, sign-up links): searched in
 # the last characters only, which keeps long paragraphs cheap.
@@ -138,10 +142,13 @@ _BOILERPLATE_END = _any(
     r"\b(?:purchase licensing rights|opens new tab)$",
     r"\bsign up here\.?$",
     r"\bcancel any ?time\.?$",
+    r"\badvertise with us\.?$",
+    r"\((?:sponsor|sponsored|ad|advertisement|partner)\)$",
 )
 _END_SPAN = 200
 _SHARE_WORDS = frozenset({
-    "share", "shares", "tweet", "email", "e-mail", "print", "copy", "link", "save", "saved",
+    "share", "shares", "tweet", "email", "e-mail", "mail", "x.com", "print", "copy", "link", "save",
+    "saved",
     "comment", "comments", "listen", "follow", "following", "like", "reply", "repost", "send",
     "bookmark", "gift", "facebook", "twitter", "x", "linkedin", "reddit", "whatsapp",
     "flipboard", "pinterest", "threads", "bluesky", "mastodon", "this", "article", "story",
@@ -163,9 +170,12 @@ _END_MARKER = re.compile(
     r"suggested topics|follow topics and authors\b.*|written by .{1,60}|ready for more\?|"
     r"go deeper:.*|was this (?:article|page|post) (?:helpful|useful)\?|(?:…|\.\.\.)?see more|"
     r"you(?:'ve| have) (?:reached|read|used) .{0,60}\b(?:articles?|stor(?:y|ies))\b.*|"
-    r"top stories|editor'?s picks|popular (?:stories|now)|trending (?:now|stories))\s*:?$",
+    r"top stories|editor'?s picks|staff picks|popular (?:stories|now)|trending (?:now|stories)|"
+    r"latest (?:on|in|from) [\w .&'’-]{1,30}|posted in|filed under)\s*:?$",
     re.IGNORECASE)
 _TAIL_WINDOW = 60
+_COMMENTS_MARKER = re.compile(r"^(?:comments section|sort (?:comments )?by:?|view all comments|"
+                              r"join the discussion|discussion about this post)$", re.IGNORECASE)
 _EMPTY_LABELS = {"sources", "source", "topics", "tags", "related", "share", "comments",
                  "sponsors", "sponsor", "transcript", "table of contents", "contents",
                  "references", "more", "related articles", "read next", "footnotes", "notes"}
@@ -178,6 +188,9 @@ _HEADER_META = _any(
     r"^@\w{2,30}$|^\d+ comments?(?:\s*\d+ new)?$|^member-only story$|^open in app$",
     r"^(?:in this (?:article|story)|tickers?)\s*:?$",
     r"^(?-i:[A-Z]{2,5}(?:\.[A-Z]{1,2})?)$",
+    r"^(?:ceo|cto|cfo|coo|cpo|founder|co-founder|president|(?:senior |executive )?vice president|"
+    r"s?vp|evp|general manager|head of [\w ]{2,30}|(?:managing )?director|chief [\w ]{2,30} "
+    r"officer)\b(?:,? (?:of )?[A-Z][\w&'’., -]{1,50})?$",
     r"^(?:senior |staff |contributing |chief |deputy |managing |executive |technology |tech )*"
     r"(?:reporter|writer|editor|correspondent|columnist|contributor|analyst|journalist)"
     r"(?:,? [\w ]{1,30})?$",
@@ -196,6 +209,8 @@ _BYLINE = re.compile(
     r"^(?:by|written by|words by|words|story by|posted by|authors?|byline)\s*:?\s+" + _NAMES +
     r"\s*(?:[,|·(].*)?$", re.IGNORECASE)
 _CASED_NAME = re.compile(r"^" + _NAME + r"$")
+_ROLE_BYLINE = re.compile(r"^(?P<name>" + _NAME + r"), (?:[A-Z][\w&'’. -]{0,40} )?(?:staff|senior|"
+                          r"chief|contributing|special) (?:writer|reporter|correspondent|editor)$")
 _PUBLICATION_NAME = r"(?P<publisher>[A-Z][\w&'’.-]*(?: (?:[A-Z&][\w&'’.-]*|of|the|and)){0,4})"
 _BYLINE_PUBLISHER = re.compile(r"(?:\s[|·]\s*" + _PUBLICATION_NAME + r"|, " + _PUBLICATION_NAME
                                .replace("publisher", "staff") + r" staff (?:writer|reporter|"
@@ -252,6 +267,24 @@ _SQUASH = re.compile(r"\W+")
 _SOCIAL_MARKER = re.compile(r"^(?:•?\s*(?:1st|2nd|3rd\+?)|\d{1,2}[hdwmy]\s*•.{0,80}|"
                             r"feed post number \d+)$", re.IGNORECASE)
 _DURATION = re.compile(r"^(?:video\s*)?\d{1,2}:\d{2}(?::\d{2})?$", re.IGNORECASE)
+_DECORATION = re.compile(r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D ]+$")
+"""A line of emoji only: a newsletter's section decoration (a headline of emoji stays)."""
+_FORUM = re.compile(r"^r/\w{2,21}$")
+_USER_HANDLE = re.compile(r"^(?:u/)?[\w-]{3,24}$")
+_BLOCK_STARTS = (
+    # (start, end, longest): a sponsor box, an AI-summary box, a photo credit label
+    (re.compile(r"^(?:together with|sponsored by|presented by|in partnership with|a message "
+                r"from)\s*:?$", re.IGNORECASE), re.compile(r"\((?:sponsor|sponsored|ad)\)$",
+                                                           re.IGNORECASE), 6),
+    (re.compile(r"^(?:read )?(?:an? )?ai[- ]generated summary$", re.IGNORECASE),
+     re.compile(r"^summar(?:y|ies) (?:was|were) (?:generated|created|written)\b", re.IGNORECASE),
+     12),
+)
+_BOX_PRECHECK = re.compile(r"^(?:together|sponsored|presented|in partnership|a message|read ai|"
+                           r"ai[- ]generated|an? ai)", re.IGNORECASE)
+_CREDIT_LABEL = re.compile(r"^(?:photo|image|credit|credits|photograph|illustration)\s*:$",
+                           re.IGNORECASE)
+_READ_TIME_LINK = re.compile(r"\(\d+ min(?:ute)? (?:read|podcast|video|listen)\)$", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"^\(?\d{1,2}:\d{2}(?::\d{2})?\)?\s")
 _CONTENTS = re.compile(r"^(?:table of contents|contents|in this (?:article|guide|post)|"
                        r"on this page|jump to(?: section)?)\s*:?$", re.IGNORECASE)
@@ -311,7 +344,7 @@ def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
         lines = lines[social:]
         title, title_inferred, rest = "", True, lines
     else:
-        above = _furniture_above_headline(lines, header, tz)
+        above = _forum_header(lines, header) or _furniture_above_headline(lines, header, tz)
         lines = lines[above:] if above else _take_preamble(lines, header, tz)
         title, title_inferred, rest = _take_title(lines)
         rest = _take_header_block(rest, title, header, tz)
@@ -339,12 +372,12 @@ def _take_preamble(lines: list[str], header: _Header, tz: ZoneInfo) -> list[str]
     index = 0
     while index < min(len(lines) - 1, 4):
         line = lines[index]
-        if _is_boilerplate(line) or _is_kicker(line, lines[index + 1]):
+        if (found := read_date_line(unglue(line), tz)) and _looks_like_headline(lines[index + 1]):
+            _record_date_line(found, header)
+        elif _is_boilerplate(line) or _is_kicker(line, lines[index + 1]):
             header.dropped.append(line)
         elif byline := _byline_name(line):
             header.take_author(byline)
-        elif (found := read_date_line(unglue(line), tz)) and _looks_like_headline(lines[index + 1]):
-            _record_date_line(found, header)
         else:
             break
         index += 1
@@ -381,6 +414,23 @@ def _furniture_above_headline(lines: list[str], header: _Header, tz: ZoneInfo) -
             _read_publisher_hint(line, header)
             header.dropped.append(line)
     return top
+
+
+def _forum_header(lines: list[str], header: _Header) -> int:
+    """A Reddit-style header ('r/Name', '•', '5 hr. ago', 'username') above the post's title:
+    its length; 0 if there is none."""
+    forum = next((index for index, line in enumerate(lines[:8]) if _FORUM.match(line)), None)
+    if forum is None:
+        return 0
+    when = next((index for index in range(forum + 1, min(len(lines), forum + 10))
+                 if is_relative_date(lines[index])), None)
+    if when is None:
+        return 0
+    end = when + 1
+    if end < len(lines) - 1 and _USER_HANDLE.match(lines[end]):
+        end += 1
+    header.dropped.extend(lines[:end])
+    return end
 
 
 def _social_post_header(lines: list[str], header: _Header) -> int:
@@ -474,6 +524,8 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
             elif stop == 0 and title and len(line) <= 400:
                 dek_at = 0
                 continue
+            elif dek_at is None and header.dek is None and _dek_above_byline(window, kinds, stop):
+                _take_dek(line, header)  # company blogs: date, share buttons, dek, author
             else:
                 break
         elif isinstance(kind, DateLine):
@@ -494,6 +546,12 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
         _take_dek(window[0], header)
         end = max(end, 1)
     return window[end:] + lines[HEADER_WINDOW:]
+
+
+def _dek_above_byline(window: list[str], kinds: list[object], index: int) -> bool:
+    """A standalone line between header metadata and the author's name and role is the dek."""
+    return (index + 2 < len(window) and len(window[index]) <= 400
+            and _is_name(window[index + 1]) and kinds[index + 2] is not None)
 
 
 def _dek_stands_alone(line: str, following: str) -> bool:
@@ -535,7 +593,7 @@ def _header_kind(line: str, title: str, tz: ZoneInfo) -> DateLine | str | None:
         return "drop"
     if (found := read_date_line(unglue(line), tz)) is not None:
         return found
-    if _BYLINE.match(line):
+    if _BYLINE.match(line) or _ROLE_BYLINE.match(line):
         return "byline"
     if _PUBLICATION.match(line):
         return "publication"
@@ -562,7 +620,7 @@ def _is_name(line: str) -> bool:
 
 
 def _byline_name(line: str) -> str | None:
-    match = _BYLINE.match(line)
+    match = _BYLINE.match(line) or _ROLE_BYLINE.match(line)
     return match.group("name") if match else None
 
 
@@ -614,7 +672,8 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
     """Drop boilerplate, the repeated headline and the page below the article; read closing
     bylines, datelines and publishers."""
     kept: list[str] = []
-    cut = _end_of_article(lines)
+    lines = _drop_boxes(lines, header)
+    cut = _end_of_article(lines, header.author)
     embed = 0  # lines of a video embed still to drop: its title and show name
     for position, line in enumerate(lines):
         near_end = position >= cut - _NEAR_END
@@ -625,12 +684,12 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
         elif in_embed:
             header.dropped.append(line)
         elif position >= cut:
-            if not _read_closing_metadata(line, header, tz):
-                _read_publisher_hint(line, header)
+            # Teasers below the article carry other articles' dates and bylines: skip those
+            _read_publisher_hint(line, header)
             header.dropped.append(line)
         elif _same_text(line, title) or (near_end and _read_closing_metadata(line, header, tz)):
             header.dropped.append(line)
-        elif _is_boilerplate(line):
+        elif _is_boilerplate(line) or _DECORATION.match(line):
             _read_publisher_hint(line, header)
             header.dropped.append(line)
         else:
@@ -660,6 +719,45 @@ def _drop_contents(lines: list[str], header: _Header) -> list[str]:
     return lines
 
 
+def _drop_boxes(lines: list[str], header: _Header) -> list[str]:
+    """Sponsor boxes, AI-summary boxes and 'Credit:' photo captions inside the article."""
+    if not any(_CREDIT_LABEL.match(line) or _BOX_PRECHECK.match(line) for line in lines):
+        return lines
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        if end := _box_end(lines, index):
+            header.dropped.extend(lines[index:end])
+            index = end
+            continue
+        if _CREDIT_LABEL.match(lines[index]):
+            # the caption above the label and the credit holder below it
+            if kept and len(kept[-1].split()) <= 30:
+                header.dropped.append(kept.pop())
+            header.dropped.append(lines[index])
+            if index + 1 < len(lines) and len(lines[index + 1].split()) <= 6:
+                index += 1
+                header.dropped.append(lines[index])
+        else:
+            kept.append(lines[index])
+        index += 1
+    return kept
+
+
+def _box_end(lines: list[str], index: int) -> int:
+    """Where the box opening at ``index`` ends (exclusive), or 0 when no box opens there."""
+    for start, end, longest in _BLOCK_STARTS:
+        if not start.match(lines[index]):
+            continue
+        for stop in range(index + 1, min(len(lines), index + longest)):
+            if end.search(lines[stop]):
+                # a summary box may go on with more tabs, up to the share buttons under it
+                follow = next((after for after in range(stop + 1, min(len(lines), stop + 6))
+                               if _is_boilerplate(lines[after])), stop + 1)
+                return follow if follow - stop <= 5 else stop + 1
+    return 0
+
+
 def _read_closing_metadata(line: str, header: _Header, tz: ZoneInfo) -> bool:
     """A closing byline or bio, a 'first published on X' line or a date line: read it."""
     if match := _CLOSING_BYLINE.match(line) or _CLOSING_BIO.match(line):
@@ -677,11 +775,15 @@ def _read_closing_metadata(line: str, header: _Header, tz: ZoneInfo) -> bool:
     return False
 
 
-def _end_of_article(lines: list[str]) -> int:
+def _end_of_article(lines: list[str], author: str | None) -> int:
     """Where the page below the article starts: a 'Most popular', 'Related articles', author
-    card or comments heading followed only by teasers, short lines and furniture."""
+    card (the author's name again) or comments heading followed only by teasers, short lines
+    and furniture; or the comments section."""
     for index in range(max(0, len(lines) - _TAIL_WINDOW), len(lines)):
-        if _END_MARKER.match(lines[index]) and _only_page_furniture(lines[index + 1:]):
+        line = lines[index]
+        if index >= 3 and _COMMENTS_MARKER.match(line):
+            return _above_counts(lines, index)  # readers' comments: none of it is the article
+        if (_END_MARKER.match(line) or line == author) and _only_page_furniture(lines[index + 1:]):
             return _above_counts(lines, index)
     return len(lines)
 
@@ -776,8 +878,8 @@ def _looks_like_heading(line: str) -> bool:
     if line.endswith(":"):
         return (len(words) <= 8 and not re.match(r"^[a-z]", line)
                 and len(split_sentences(line)) == 1)
-    if _TIMESTAMP.match(line):  # "02:14 How inference overtook training": show notes
-        return False
+    if _TIMESTAMP.match(line) or _READ_TIME_LINK.search(line):
+        return False  # "02:14 How inference..." (show notes), "Title (3 minute read)" (a link)
     core = line.rstrip("\"'”’)").rstrip()
     if not core or core[-1] in ".,;!…:" or not re.search(r"[^\W\d_]", line):
         return False
@@ -811,13 +913,20 @@ def _to_markdown(lines: list[str]) -> str:
         question = _QA_PREFIX.sub("", line)
         if (in_faq or _QA_PREFIX.match(line)) and line.endswith("?"):
             blocks.append("### " + escape_markdown(question))
-        elif has_next and first_short and _looks_like_heading(line):
+        elif has_next and _looks_like_heading(line) and (first_short or _closes_run(line, lines[
+                index + 1])):
             in_faq = bool(_FAQ_HEADING.match(line))
             blocks.append("## " + escape_markdown(line.rstrip(":").rstrip()))
         else:
             blocks.append(escape_markdown(_ANSWER_PREFIX.sub("", line) if in_faq else line))
     flush_list()
     return "\n\n".join(blocks) + "\n"
+
+
+def _closes_run(line: str, following: str) -> bool:
+    """'Credits' after a list of links, above a paragraph: a one- to three-word section label."""
+    return (len(line.split()) <= 3 and line[0].isupper() and not _is_name(line)
+            and not _looks_like_heading(following))
 
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
