@@ -14,6 +14,7 @@ from briefing import __version__, pipeline, serve
 from briefing.adding import add_article, read_input
 from briefing.errors import BriefingError, Severity
 from briefing.pipeline import Project, Report
+from briefing.progress import TerminalMeter
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,8 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              content=getattr(args, "content", None),
                              out=getattr(args, "out", None))
         if command == "build":
-            report = pipeline.build(project, getattr(args, "base_url", None),
-                                    getattr(args, "force", False))
+            with TerminalMeter() as meter:
+                report = pipeline.build(project, getattr(args, "base_url", None),
+                                        getattr(args, "force", False), meter)
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
         elif command == "serve":
@@ -135,7 +137,8 @@ def _print_report(command: str, report: Report, seconds: float) -> None:
     if command == "check":
         summary = f"checked {report.files_checked} pages and feeds"
     elif command == "build":
-        summary += f"; built {report.articles} articles, {report.files_written} files"
+        summary += (f"; built {report.articles} articles: {report.pages} pages, "
+                    f"{report.feeds} feeds ({report.files_written} files written)")
     errors = sum(1 for d in report.diagnostics if d.is_error)
     if errors:
         summary += f"; {errors} error{'s' if errors != 1 else ''}"

@@ -25,8 +25,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
 
 FIELD_ORDER = (
-    "title", "slug", "date", "updated", "dek", "author", "publisher", "url", "themes", "summary",
-    "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
+    "title", "slug", "date", "updated", "dek", "author", "publisher", "url", "themes", "tags",
+    "summary", "source", "id", "title_inferred", "dropped", "seed_sha256", "checksum",
 )
 _STRING_FIELDS = ("title", "slug", "dek", "author", "publisher", "url", "summary", "source", "id",
                   "seed_sha256", "checksum")
@@ -59,6 +59,8 @@ class Article:
     url: str | None = None
     """The article's original address, when the seed manifest gives it."""
     themes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    """Free-form labels an editor or an imported archive gives the article; kept, not themed."""
     summary: str = ""
     source: str | None = None
     """The seed it was normalized from, relative to the project root."""
@@ -138,6 +140,9 @@ def parse_article(text: str, path: str) -> Article:
     if not isinstance(themes, list) or not all(isinstance(t, str) and SLUG_RE.match(t)
                                                for t in themes):
         raise fail("themes", "must be a list of theme slugs, e.g. [compute, governance]")
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise fail("tags", "must be a list of text labels, e.g. [pricing, regulation]")
     if bad := _BODY_CONTROL.search(body):
         raise ContentError(f"the text contains the invisible control character "
                            f"U+{ord(bad.group()):04X}", path,
@@ -164,6 +169,7 @@ def parse_article(text: str, path: str) -> Article:
         publisher=meta.get("publisher"),
         url=url,
         themes=tuple(dict.fromkeys(themes)),
+        tags=tuple(dict.fromkeys(tags)),
         summary=meta.get("summary") or "",
         source=meta.get("source"),
         title_inferred=inferred,
@@ -229,6 +235,7 @@ def dump_article(article: Article) -> str:
         "publisher": article.publisher,
         "url": article.url,
         "themes": list(article.themes),
+        "tags": list(article.tags) or None,
         "summary": article.summary or None,
         "source": article.source,
         "id": article.id,

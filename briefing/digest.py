@@ -32,6 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from briefing.cache import digest as fingerprint
+from briefing.cache import memoized
 from briefing.classify import score_theme
 from briefing.config import Theme
 from briefing.content import Article
@@ -157,14 +159,22 @@ class _Sentence:
 
 
 def _article_sentences(article: Article, order: int) -> list[_Sentence]:
+    return [_Sentence(s.statement, order, s.source, s.passage, s.features, s.words)
+            for s in _sentences_of(article)]
+
+
+@memoized("digest-sentences",
+          lambda a: fingerprint(a.slug, a.title, a.publisher or "", a.body))
+def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
+    """An article's sentences, analysed once per version of it (kept in the build cache)."""
     out = []
     for passage in passages(article.body):
         for text in split_sentences(_LABEL.sub("", passage.text)):
             statement = Statement(text, article.slug, passage.anchor, article.title,
                                   article.publisher)
-            out.append(_Sentence(statement, order, article.publisher or article.slug,
+            out.append(_Sentence(statement, 0, article.publisher or article.slug,
                                  passage.text, features(text), len(text.split())))
-    return out
+    return tuple(out)
 
 
 def _relevance(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> float:
@@ -398,6 +408,13 @@ def _shared_topics(denied: list[_Sentence], affirmed: list[_Sentence]) -> list[s
     return [best[0]] if best else []
 
 
+def _digest_inputs(theme: Theme, articles: Sequence[Article], window: int = WINDOW) -> str:
+    """Everything ``theme_digest`` reads: the theme, the count, the window's articles whole."""
+    return fingerprint(repr(theme), str(window), str(len(articles)),
+                       *(repr(a) for a in articles[:window]))
+
+
+@memoized("theme-digest", _digest_inputs)
 def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW) -> ThemeDigest:
     """One theme's briefing from its articles (newest first); reads the newest ``window``."""
     recent = list(articles[:window])

@@ -145,12 +145,17 @@ def feed_item(site: Site, article: Article) -> FeedItem:
 
 def channels(site: Site) -> list[Channel]:
     """The site-wide feed, then one per theme, each with at most ``feed_size`` items."""
-    items = {a.slug: feed_item(site, a) for a in site.articles}
+    items: dict[str, FeedItem] = {}  # built once per article, and only for those shown
     undated = content_date(site)
     stamp = source_date_epoch()
 
+    def item(article: Article) -> FeedItem:
+        if article.slug not in items:
+            items[article.slug] = feed_item(site, article)
+        return items[article.slug]
+
     def channel(theme: Theme | None, articles: tuple[Article, ...]) -> Channel:
-        chosen = tuple(items[a.slug] for a in articles[: site.config.feed_size])
+        chosen = tuple(item(a) for a in articles[: site.config.feed_size])
         newest = max((i.updated for i in chosen if i.updated), default=undated)
         description = (theme.description if theme else "") or site.config.description
         return Channel(feed_folder(theme), site.config.base_url,

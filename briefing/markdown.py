@@ -10,6 +10,7 @@ page's anchors cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -17,6 +18,14 @@ from markdown_it.token import Token
 
 _CLOSERS = {"paragraph_open": "paragraph_close", "list_item_open": "list_item_close",
             "blockquote_open": "blockquote_close"}
+
+
+class Memo(Protocol):
+    """Somewhere to keep rendered HTML by Markdown source (the build cache provides one)."""
+
+    def get(self, text: str) -> str | None: ...
+
+    def put(self, text: str, value: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +91,24 @@ def _make_parser() -> MarkdownIt:
 
 
 _PARSER = _make_parser()
+_memo: Memo | None = None
+
+
+def use_memo(memo: Memo | None) -> None:
+    """Keep renders in ``memo`` (rendering is pure, so a stored result is the result)."""
+    global _memo
+    _memo = memo
 
 
 def to_html(markdown: str) -> str:
     """Render article Markdown; the parser escapes all raw HTML from the text."""
-    return _PARSER.render(markdown)
+    if _memo is None:
+        return _PARSER.render(markdown)
+    html = _memo.get(markdown)
+    if html is None:
+        html = _PARSER.render(markdown)
+        _memo.put(markdown, html)
+    return html
 
 
 def passages(markdown: str) -> tuple[Passage, ...]:

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from briefing.cache import digest as fingerprint
+from briefing.cache import memoized
 from briefing.content import When
 from briefing.dates import (
     MAX_DATE_LINE,
@@ -331,8 +333,9 @@ class _Header:
             self.publisher = name.strip(" .,")
 
 
+@memoized("normalize", lambda text, tz: fingerprint(text, tz.key))
 def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
-    """Normalize the text of one pasted article."""
+    """Normalize the text of one pasted article (once per text: kept in the build cache)."""
     lines = [line for line in unwrap(split_lines(text)) if line]
     if not lines:
         raise SeedError("no visible text")

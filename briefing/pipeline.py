@@ -9,27 +9,30 @@ the site still builds. Only a broken config or template stops a build.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefing import feeds, render, search, sitemap
+from briefing import articles as per_article
+from briefing import feeds, markdown, render, search, sitemap
+from briefing.cache import BuildCache, save_memos, use_memos
 from briefing.check import check_site
-from briefing.classify import assigned_themes, classify
+from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
 from briefing.digest import build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
 from briefing.normalize import normalize_text
+from briefing.progress import Meter
+from briefing.publish import Publisher
 from briefing.render import OutputFile
-from briefing.seeds import MAX_SEED_BYTES, read_seed, relative_source, seed_paths
+from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
-from briefing.write import contained, publish, write_text_file
+from briefing.write import contained, write_text_file
 
-MAX_CONTENT_BYTES = 2 * MAX_SEED_BYTES
-"""A content file is its seed's text plus front matter; larger ones are refused."""
+MAX_CONTENT_BYTES = per_article.MAX_CONTENT_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,10 @@ class Report:
     plans: tuple[Plan, ...] = ()
     articles: int = 0
     files_written: int = 0
+    """Files written to (or removed from) the site; unchanged files are left alone."""
     files_checked: int = 0
+    pages: int = 0
+    feeds: int = 0
 
     @property
     def failed(self) -> bool:
@@ -97,19 +103,59 @@ def normalize(project: Project, force: bool = False) -> Report:
     """seeds/ -> content/: normalize every seed, keeping hand edits unless forced."""
     config, themes = load_settings(project)
     log = Collector()
-    plans = normalize_seeds(project, config, themes, force, log)
+    use_memos(BuildCache(project.root))
+    try:
+        plans = normalize_seeds(project, config, themes, force, log)
+        save_memos()
+    finally:
+        use_memos(None)
     return Report(tuple(log.diagnostics), tuple(plans))
 
 
-def build(project: Project, base_url: str | None = None, force: bool = False) -> Report:
-    """The whole build: normalize, load content, classify, render pages and feeds, publish."""
+def build(project: Project, base_url: str | None = None, force: bool = False,
+          meter: Meter | None = None) -> Report:
+    """The whole build: normalize, load content, classify, render pages and feeds, publish.
+
+    Per-article work is cached in .cache/ and spread over the cores; pages drawn from
+    many articles, the feeds, search index and sitemap are made afresh every time.
+    """
     config, themes = load_settings(project, base_url)
     log = Collector()
-    plans = normalize_seeds(project, config, themes, force, log)
-    articles = load_articles(project, themes, log)
-    site = assemble(config, themes, articles)
-    written = publish(project.out, render_site(site, project))
-    return Report(tuple(log.diagnostics), tuple(plans), len(articles), written)
+    cache = BuildCache(project.root)
+    use_memos(cache)
+    publisher = None
+    try:
+        plans = normalize_seeds(project, config, themes, force, log)
+        inputs = per_article.Inputs.of(config, themes, project.templates)
+        per_article.start_worker(inputs)
+        publisher = Publisher(project.out, cache)
+        memo = cache.memo(per_article.HTML_MEMO)
+        articles, scores, keys = read_articles(project, inputs, cache, log, meter)
+        site = finish_site(config, themes, articles, scores)
+        per_article.publish_pages(site, inputs, keys, publisher, meter)
+        markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
+        pages = render.aggregate_pages(per_article.environment(), site, project.templates)
+        feed_files = feeds.render_feeds(site)
+        for output in [*pages, *feed_files]:
+            publisher.put(output)
+        if config.search:
+            for output in search.search_bundle(publisher.html_pages(), config.language):
+                publisher.put(output)
+        for output in sitemap.site_index(config.base_url, publisher.listing()):
+            publisher.put(output)
+        written = publisher.commit()
+        memo.keep_only_used()
+        save_memos()
+    except BaseException:
+        if publisher:
+            publisher.abort()
+        raise
+    finally:
+        markdown.use_memo(None)
+        use_memos(None)
+    html = sum(1 for p in pages if p.path.endswith(".html"))
+    return Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
+                  pages=len(articles) + html, feeds=len(feed_files))
 
 
 def check(project: Project, base_url: str | None = None) -> Report:
@@ -123,6 +169,8 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
                     force: bool, log: Collector,
                     only: Container[Path] | None = None) -> list[Plan]:
     """Normalize every seed, or only the seed files in ``only`` (resolved paths)."""
+    if not seed_paths(project.seeds) and not (project.seeds / MANIFEST_NAME).exists():
+        return []  # nothing to normalize: do not read all of content/ for nothing
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
     manifest_file = project.seeds / MANIFEST_NAME
@@ -198,6 +246,65 @@ def load_articles(project: Project, themes: tuple[Theme, ...], log: Collector) -
     return accept_articles(parsed, themes, log)
 
 
+def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
+                  log: Collector, meter: Meter | None = None,
+                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str]]:
+    """``load_articles`` with the cache and every core, plus each article's scores and key.
+
+    Only files whose bytes or inputs changed since they were cached are parsed and scored.
+    """
+    known = cache.load_entries(per_article.RECORDS)
+    found, jobs = _sort_out(project, inputs, known, log)
+    if meter:
+        meter.begin(len(jobs), "reading articles")
+    done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
+    records: dict[str, per_article.Record] = {}
+    parsed: list[Article] = []
+    scores: dict[str, tuple[ThemeScore, ...]] = {}
+    keys: dict[str, str] = {}
+    for source, result, article in found:
+        if result is None:  # worked on: its result comes from the pool, in order
+            result = next(done)
+            article = result.article()
+        records[source.key] = result.record
+        log.add(*result.record.diagnostics)
+        if article is not None:
+            parsed.append(article)
+            scores.setdefault(article.slug, result.record.scores)
+            keys.setdefault(article.slug, source.key)
+    cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
+    accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
+                for a in accept_articles(parsed, inputs.themes, log)]
+    return accepted, {a.slug: scores[a.slug] for a in accepted}, keys
+
+
+_Found = tuple[per_article.Source, per_article.Done | None, Article | None]
+
+
+def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
+              log: Collector) -> tuple[list[_Found], list[per_article.Source]]:
+    """Read every content file: reuse what the cache knows, make jobs of the rest.
+
+    No file's bytes are kept: a reused article takes its body, a job reads its file again.
+    """
+    found: list[_Found] = []
+    jobs: list[per_article.Source] = []
+    prefix = project.name(project.content) + "/"
+    for path in content_paths(project):
+        read = per_article.read(prefix + path.name, str(path), inputs)
+        if isinstance(read, Diagnostic):
+            log.add(read)
+            continue
+        source, data = read
+        record = known.get(source.key)
+        if record is not None:
+            found.append((source, per_article.Done(record), record.restore(data)))
+        else:
+            found.append((source, None, None))
+            jobs.append(source)
+    return found, jobs
+
+
 def content_paths(project: Project) -> list[Path]:
     """The content files: visible ``*.md`` files (a folder or an editor's lock file is not one)."""
     return sorted(p for p in project.content.glob("*.md")
@@ -243,7 +350,13 @@ def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Artic
     scores = {a.slug: classify(themes, a.title, f"{a.dek or ''}\n{a.body}") for a in articles}
     with_themes = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                    for a in articles]
-    ordered = newest_first(with_themes, config)
+    return finish_site(config, themes, with_themes, scores)
+
+
+def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article],
+                scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
+    """Order classified articles newest first and digest them: what aggregates draw from."""
+    ordered = newest_first(articles, config)
     return Site(config, themes, ordered, scores, build_digest(themes, ordered))
 
 

@@ -102,26 +102,64 @@ class Trail:
 
 def trail(site: Site, article: Article) -> Trail:
     """The article's best-scoring theme (ties: the editor's theme order) and its neighbours."""
-    if not article.themes:
-        return Trail()
-    order = [t.slug for t in site.themes]
+    return trails(site)[article.slug]
 
-    def rank(slug: str) -> tuple[float, int]:
-        score = site.score(article, slug)
-        return (-(score.score if score else 0.0), order.index(slug))
 
-    slug = min(article.themes, key=rank)
-    members = site.articles_in(slug)
-    at = members.index(article)
-    return Trail(site.theme(slug), members[at - 1] if at > 0 else None,
-                 members[at + 1] if at + 1 < len(members) else None)
+def trails(site: Site) -> dict[str, Trail]:
+    """Every article's trail, in one pass over each theme's list (not one per article)."""
+    order = {t.slug: index for index, t in enumerate(site.themes)}
+    members = {t.slug: site.articles_in(t.slug) for t in site.themes}
+    position = {slug: {a.slug: at for at, a in enumerate(listed)}
+                for slug, listed in members.items()}
+    found: dict[str, Trail] = {}
+    for article in site.articles:
+        if not article.themes:
+            found[article.slug] = Trail()
+            continue
+
+        def rank(slug: str, article: Article = article) -> tuple[float, int]:
+            score = site.score(article, slug)
+            return (-(score.score if score else 0.0), order[slug])
+
+        slug = min(article.themes, key=rank)
+        listed, at = members[slug], position[slug][article.slug]
+        found[article.slug] = Trail(site.theme(slug), listed[at - 1] if at > 0 else None,
+                                    listed[at + 1] if at + 1 < len(listed) else None)
+    return found
 
 
 def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
     """Every HTML page of the site, plus the static assets shipped with the templates."""
     env = make_environment(templates_dir)
-    common = {"site": site, "config": site.config, "themes": site.themes,
-              "feed_links": feed_links(site.config)}
+    where = trails(site)
+    articles = [article_page(env, site, a, where[a.slug]) for a in site.articles]
+    pages = aggregate_pages(env, site, templates_dir)
+    assets = [p for p in pages if p.path.startswith(f"{ASSETS_DIR}/")]
+    return [*pages[: len(pages) - len(assets)], *articles, *assets]
+
+
+def _common(site: Site) -> dict[str, Any]:
+    return {"site": site, "config": site.config, "themes": site.themes,
+            "feed_links": feed_links(site.config)}
+
+
+def article_path(article: Article) -> str:
+    return f"articles/{article.slug}/index.html"
+
+
+def article_page(env: jinja2.Environment, site: Site, article: Article,
+                 where: Trail) -> OutputFile:
+    """One article's page: the article, its scores, its trail, the config and the themes."""
+    return _page(env, "article.html", article_path(article),
+                 article=article, body_html=article_html(article),
+                 scores=site.scores.get(article.slug, ()),
+                 trail_theme=where.theme, newer=where.newer, older=where.older,
+                 current_theme=where.theme.slug if where.theme else None, **_common(site))
+
+
+def aggregate_pages(env: jinja2.Environment, site: Site, templates_dir: Path) -> list[OutputFile]:
+    """The pages drawn from many articles (front page, archive, themes...), then the assets."""
+    common = _common(site)
     pages = [_page(env, "index.html", "index.html", **common),
              _page(env, "archive.html", "archive/index.html", months=by_month(site.articles),
                    **common),
@@ -135,13 +173,6 @@ def render_pages(site: Site, templates_dir: Path) -> list[OutputFile]:
         pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
                            articles=site.articles_in(theme.slug), current_theme=theme.slug,
                            **common | {"feed_links": feed_links(site.config, theme)}))
-    for article in site.articles:
-        where = trail(site, article)
-        pages.append(_page(env, "article.html", f"articles/{article.slug}/index.html",
-                           article=article, body_html=article_html(article),
-                           scores=site.scores.get(article.slug, ()),
-                           trail_theme=where.theme, newer=where.newer, older=where.older,
-                           current_theme=where.theme.slug if where.theme else None, **common))
     return pages + _assets(templates_dir)
 
 

@@ -31,6 +31,15 @@ def test_front_matter_keys_come_in_the_contract_order():
     assert "date: '2026-03-24T19:00:00-04:00'" in text
 
 
+def test_tags_from_other_generators_are_kept_and_round_trip():
+    text = "---\ntitle: T\ndate: 2026-03-25\ntags: [pricing, regulation, pricing]\n---\nB\n"
+    article = parse_article(text, "content/t.md")
+    assert article.tags == ("pricing", "regulation")
+    back = parse_article(dump_article(article), "content/t.md")
+    assert back.tags == ("pricing", "regulation")
+    assert "tags" not in dump_article(replace(article, tags=()))
+
+
 def test_day_only_dates_stay_day_only():
     text = dump_article(Article("T", "t", "i", "B\n", date=date(2026, 3, 25)))
     assert "date: '2026-03-25'" in text
@@ -53,6 +62,7 @@ def test_checksum_tells_a_hand_edit():
     ("---\ntitle: x\ndate: 2026-03-24T10:00:00\n---\n", 3, "time zone"),
     ("---\ntitle: x\ndate: soon\n---\n", 3, "ISO 8601"),
     ("---\ntitle: x\nthemes: compute\n---\n", 3, "list"),
+    ("---\ntitle: x\ntags: pricing\n---\n", 3, "list of text labels"),
     ("---\ntitle: x\nslug: ../../etc\n---\n", 3, "slug"),
     ("---\ntitle: x\ncolour: red\n---\n", 3, "colour"),
     ("---\ntitle: !!python/object:os.system {}\n---\n", 2, "constructor"),

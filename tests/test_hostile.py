@@ -166,10 +166,14 @@ def test_no_executable_markup_from_input_reaches_any_page_or_feed(hostile):
 
 
 def test_nothing_is_written_outside_content_and_site(hostile):
+    """Besides content/ and site/, only the build cache in .cache/ (issue 8) is written."""
     project, _, outside, _ = hostile
     now = {k: v for k, v in snapshot(project.root.parent).items()
-           if not k.startswith(("p/content", "p/site"))}
+           if not k.startswith(("p/content", "p/site", "p/.cache/")) and k != "p/.cache"}
     assert now == outside
+    cached = [p for p in (project.root / ".cache").rglob("*") if p.is_file()]
+    assert cached and all(p.suffix == ".pickle" or p.parent.parent.name == "html"
+                          for p in cached)
     assert not (project.root.parent / "etc").exists()
 
 

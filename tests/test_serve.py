@@ -467,11 +467,19 @@ def test_broken_settings_keep_the_last_good_site_until_fixed(project):
 def test_an_unreadable_content_file_is_reported_and_the_rest_still_builds(project):
     rebuilder = Rebuilder(project)
     rebuilder.update(Changes(settings=True))
-    (project.content / "folder.md").mkdir()
-    build = rebuilder.update(sort_changes(project, [project.content / "folder.md"]))
+    broken = project.content / "broken.md"
+    broken.write_bytes(b"---\ntitle: \xff\xfe not UTF-8\n---\n")
+    build = rebuilder.update(sort_changes(project, [broken]))
     assert build and build.files and ARTICLE in build.files
-    assert [str(d) for d in build.errors] == [
-        "content/folder.md: error: cannot read: Is a directory"]
-    (project.content / "folder.md").rmdir()
-    build = rebuilder.update(sort_changes(project, [project.content / "folder.md"]))
+    assert [str(d) for d in build.errors] == ["content/broken.md: error: not UTF-8 text"]
+    broken.unlink()
+    build = rebuilder.update(sort_changes(project, [broken]))
     assert build and build.errors == ()
+
+
+def test_a_folder_named_like_an_article_is_ignored_as_in_a_build(project):
+    rebuilder = Rebuilder(project)
+    rebuilder.update(Changes(settings=True))
+    (project.content / "folder.md").mkdir()
+    # Nothing the site is made of changed, so there is nothing to rebuild or report.
+    assert rebuilder.update(sort_changes(project, [project.content / "folder.md"])) is None

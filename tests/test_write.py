@@ -179,12 +179,13 @@ def test_names_that_differ_only_by_case_or_normalization_collide(first, second, 
     assert not (tmp_path / "site").exists() and leftovers(tmp_path / "site") == []
 
 
-def test_a_normal_build_only_writes_inside_content_and_site(tmp_path):
+def test_a_normal_build_only_writes_inside_content_site_and_the_cache(tmp_path):
     project = make_project(tmp_path / "p")
 
     def outside_outputs() -> dict[str, bytes]:
+        # ... and the build cache in .cache/ (issue 8)
         return {k: v for k, v in snapshot(tmp_path).items()
-                if not k.startswith(("p/content", "p/site"))}
+                if not k.startswith(("p/content", "p/site", "p/.cache/")) and k != "p/.cache"}
 
     before = outside_outputs()
     assert not pipeline.build(project).failed

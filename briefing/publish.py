@@ -1,0 +1,164 @@
+"""Publishing a build into site/ atomically, writing only the files that changed.
+
+Every output goes through ``Publisher``: ``put`` stages a file whose bytes differ from
+what site/ holds (``keep`` vouches for a file known unchanged without its bytes), and
+``commit`` makes the staged state site/. Nothing in site/ changes before ``commit``,
+so a build that fails leaves site/ exactly as it was.
+
+- With no site/ or no record of it (a cold build), the staging folder receives the
+  whole site and is swapped in whole, as ``write.publish`` does.
+- Otherwise only changed files are staged, and ``commit`` moves them into site/ (one
+  rename each) and deletes the files the build no longer produces. A manifest in the
+  cache records each file's hash, size and modification time: a file edited or removed
+  by hand since is rewritten, so site/ always ends equal to a clean build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from briefing.cache import BuildCache, digest
+from briefing.errors import BriefingError
+from briefing.render import OutputFile
+from briefing.write import check_names, recover
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One published file as the manifest remembers it."""
+
+    key: str
+    """Hash of what produced it (per-article inputs), or of its bytes."""
+    size: int
+    mtime_ns: int
+
+
+class Publisher:
+    """Stage a build's outputs beside ``out_dir``, then commit them in one step."""
+
+    def __init__(self, out_dir: Path, cache: BuildCache | None):
+        self.out = out_dir.resolve()
+        self.out_name = str(self.out)
+        self.cache = cache
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.out)  # what a killed build left beside site/
+        self.manifest_name = f"site-{digest(str(self.out))}"
+        previous = cache.load(self.manifest_name) if cache else None
+        self.whole = not (self.out.is_dir() and isinstance(previous, dict))
+        self.previous: dict[str, Entry] = {} if self.whole else previous  # type: ignore[assignment]
+        self.current: dict[str, str] = {}
+        self.staged: list[str] = []
+        self.staging = self.out.with_name(f".{self.out.name}.staging-{os.getpid()}")
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+
+    def can_keep(self, path: str, key: str) -> bool:
+        """True when site/ already holds this file, made from the same inputs, untouched."""
+        entry = self.previous.get(path)
+        if entry is None or entry.key != key:
+            return False
+        try:
+            stat = os.stat(os.path.join(self.out_name, path))  # str paths: 10,000 of them
+        except OSError:
+            return False
+        return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
+
+    def keep(self, path: str, key: str) -> None:
+        self.current[path] = key
+
+    def put(self, output: OutputFile, key: str | None = None, force: bool = False) -> None:
+        """Stage a file unless site/ already has these bytes (``key``: what produced it)."""
+        key = key or digest(output.data)
+        if not force and self.can_keep(output.path, key):
+            self.keep(output.path, key)
+            return
+        stage(self.staging, output)
+        self.adopt(output.path, key)
+
+    def adopt(self, path: str, key: str) -> None:
+        """Take in a file another process wrote into the staging folder with ``stage``."""
+        if path not in self.current or path not in self.staged:
+            self.staged.append(path)
+        self.current[path] = key
+
+    def listing(self) -> list[OutputFile]:
+        """Every file of the site being built, by path only (``data`` is left empty)."""
+        return [OutputFile(path, b"") for path in self.current]
+
+    def html_pages(self) -> list[OutputFile]:
+        """Every HTML page of the site being built, with its bytes (staged or kept)."""
+        staged = set(self.staged)
+        return [OutputFile(path, ((self.staging if path in staged else self.out) / path)
+                           .read_bytes())
+                for path in sorted(self.current) if path.endswith(".html")]
+
+    def commit(self) -> int:
+        """Make site/ the staged state; returns the number of files written or removed."""
+        check_names(self.current)
+        manifest = {path: self._entry(path) for path in self.staged}
+        if self.whole:
+            self._swap()
+            changed = len(self.staged)
+        else:
+            changed = self._apply()
+            manifest = {**{p: self.previous[p] for p in self.current if p not in manifest},
+                        **manifest}
+        if self.cache:
+            self.cache.save(self.manifest_name, manifest)
+        return changed
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _entry(self, path: str) -> Entry:
+        stat = os.stat(self.staging / path)  # a rename keeps size and mtime
+        return Entry(self.current[path], stat.st_size, stat.st_mtime_ns)
+
+    def _swap(self) -> None:
+        retired = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+        try:
+            if self.out.exists():
+                os.replace(self.out, retired)
+            os.replace(self.staging, self.out)
+        finally:
+            shutil.rmtree(retired, ignore_errors=True)
+
+    def _apply(self) -> int:
+        for path in self.staged:
+            target = self.out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / path, target)
+        gone = sorted(set(self.previous) - set(self.current))
+        for path in gone:
+            (self.out / path).unlink(missing_ok=True)
+            _remove_empty_parents(self.out / path, self.out)
+        self.abort()
+        return len(self.staged) + len(gone)
+
+
+def stage(staging: Path, output: OutputFile) -> None:
+    """Write one output into a staging folder (from any process)."""
+    target = os.path.join(staging, _relative(output.path))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    Path(target).write_bytes(output.data)
+
+
+def _relative(path: str) -> str:
+    """``path`` if it stays inside the site (a string check: staging has no links)."""
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or ".." in parts or "\\" in path:
+        raise BriefingError(f"refusing to write outside the site: {path!r}")
+    return path
+
+
+def _remove_empty_parents(path: Path, top: Path) -> None:
+    folder = path.parent
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty
+        folder = folder.parent

@@ -1,0 +1,256 @@
+"""A cached, incremental build must equal a clean build byte for byte, whatever changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefing import parallel, pipeline
+from briefing.cache import BuildCache, memoized, save_memos, use_memos
+from briefing.errors import BriefingError
+from briefing.pipeline import Project
+from tests.conftest import make_project
+
+INPUTS = ("content", "seeds", "templates", "briefing.yaml", "themes.yaml")
+
+# An article as other generators' archives have it (tags, no id), beside the seeds' ones.
+EXTRA = """---
+title: "Helix Labs weighs a gigawatt datacenter"
+date: 2025-01-05T10:00:00+00:00
+slug: helix-labs-weighs-a-gigawatt-datacenter
+themes: [compute]
+tags: [capacity, pricing]
+summary: "The compute budget doubles."
+---
+
+Helix Labs said its **compute** budget for the datacenter doubles, with GPUs from two vendors.
+
+- A first point about power.
+- A second point about chips.
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(project: Project, tmp: Path) -> dict[str, bytes]:
+    """Build a copy of the project's inputs with no cache and no site."""
+    fresh = tmp / "clean"
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir()
+    for name in INPUTS:
+        source = project.root / name
+        if source.is_dir():
+            shutil.copytree(source, fresh / name)
+        else:
+            shutil.copy(source, fresh / name)
+    pipeline.build(Project.at(fresh))
+    return tree(fresh / "site")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The real project, its search index off (one test below keeps it on): faster."""
+    project = make_project(tmp_path / "project", with_content=True)
+    edit(project.config_file, "search: true", "search: false")
+    (project.content / "helix-labs-weighs-a-gigawatt-datacenter.md").write_text(EXTRA)
+    report = pipeline.build(project)
+    assert not report.failed and report.files_written > 0
+    assert (project.root / ".cache").is_dir()
+    return project
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_article(p: Project) -> None:
+    edit(p.content / "helix-labs-weighs-a-gigawatt-datacenter.md", "doubles, with", "triples, with")
+
+
+def retitle_article(p: Project) -> None:
+    """Its neighbours' pages show its title in their pager: they must follow."""
+    edit(p.content / "helix-labs-weighs-a-gigawatt-datacenter.md", "title: \"Helix Labs weighs",
+         "title: \"Helix Labs now weighs")
+
+
+def delete_article(p: Project) -> None:
+    shutil.rmtree(p.seeds)
+    p.seeds.mkdir()
+    (p.content / "openai-is-sunsetting-sora.md").unlink()
+
+
+def edit_template(p: Project) -> None:
+    edit(p.templates / "base.html", "<main id=\"main\"", "<main id=\"main\" class=\"edited\"")
+
+
+def edit_themes(p: Project) -> None:
+    edit(p.themes_file, "threshold: 8", "threshold: 3")  # compute takes in more articles
+    edit(p.themes_file, "title: Spud", "title: Spud, the model")
+
+
+def edit_config(p: Project) -> None:
+    edit(p.config_file, "title: The Briefing", "title: The Edited Briefing")
+
+
+def no_change(p: Project) -> None:
+    pass
+
+
+@pytest.mark.parametrize("change", [no_change, edit_article, retitle_article, delete_article,
+                                    edit_template,
+                                    edit_themes, edit_config])
+def test_a_cached_rebuild_equals_a_clean_build(project: Project, tmp_path: Path,
+                                               change: Callable[[Project], None]) -> None:
+    before = tree(project.out)
+    change(project)
+    report = pipeline.build(project)
+    assert not report.failed, report.diagnostics
+    after = tree(project.out)
+    assert after == clean_build(project, tmp_path)
+    assert (after == before) == (change is no_change)
+    if change is no_change:
+        assert report.files_written == 0
+
+
+def test_an_article_edit_rewrites_only_what_shows_it(project: Project) -> None:
+    edit_article(project)
+    report = pipeline.build(project)
+    # Its page, and the pages and feeds listing it with its body or summary (not all).
+    assert 1 <= report.files_written < report.pages + report.feeds
+    assert b"triples" in (project.out / "articles/helix-labs-weighs-a-gigawatt-datacenter"
+                          / "index.html").read_bytes()
+
+
+def test_a_page_changed_by_hand_in_site_is_restored(project: Project, tmp_path: Path) -> None:
+    page = project.out / "articles/openai-is-sunsetting-sora/index.html"
+    page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-x"))
+    (project.out / "index.html").unlink()
+    pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_a_failed_build_leaves_site_and_cache_usable(project: Project, tmp_path: Path) -> None:
+    before = tree(project.out)
+    edit_article(project)
+    edit(project.templates / "article.html", "{% endblock %}", "{% endblock %")
+    with pytest.raises(BriefingError):
+        pipeline.build(project)
+    assert tree(project.out) == before
+    assert not list(project.root.glob(".site.*"))
+    edit(project.templates / "article.html", "{% endblock %", "{% endblock %}")
+    pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_a_lost_cache_or_site_only_costs_time(project: Project, tmp_path: Path) -> None:
+    shutil.rmtree(project.root / ".cache")
+    pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+    shutil.rmtree(project.out)
+    pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_work_spread_over_processes_builds_the_same_site(project: Project, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_POOL", 1)
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    shutil.rmtree(project.root / ".cache")
+    shutil.rmtree(project.out)
+    report = pipeline.build(project)
+    assert report.articles == 6 and not report.failed
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_the_html_memo_keeps_only_what_the_last_build_used(project: Project) -> None:
+    memo = next((project.root / ".cache").glob("*/html"))
+    first = sorted(memo.glob("*/*"))
+    assert first  # the feeds' items
+    edit_article(project)
+    pipeline.build(project)
+    second = sorted(memo.glob("*/*"))
+    assert len(second) == len(first) and second != first
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_of_two_files_with_one_slug_the_first_keeps_the_page(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
+    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_POOL", 1)
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: processes)
+    twin = EXTRA.replace("Helix Labs weighs", "A twin weighs")
+    (project.content / "zz-twin.md").write_text(twin)
+    report = pipeline.build(project)
+    assert [d.path for d in report.diagnostics] == ["content/zz-twin.md"]
+    page = project.out / "articles/helix-labs-weighs-a-gigawatt-datacenter/index.html"
+    assert b"Helix Labs weighs" in page.read_bytes()
+    assert b"A twin weighs" not in page.read_bytes()
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_with_search_on_a_cached_rebuild_equals_a_clean_build(project: Project,
+                                                              tmp_path: Path) -> None:
+    edit(project.config_file, "search: false", "search: true")
+    pipeline.build(project)
+    edit_article(project)
+    report = pipeline.build(project)
+    assert not report.failed, report.diagnostics
+    after = tree(project.out)
+    assert any(path.startswith("pagefind/") for path in after)
+    assert after == clean_build(project, tmp_path)
+
+
+def test_memoized_results_outlive_a_build_and_only_used_ones_are_kept(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    @memoized("test-upper", lambda text: text)
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    store = BuildCache(tmp_path)
+    for words in (["a", "b", "a"], ["a"], ["b"]):
+        use_memos(store)
+        try:
+            assert [upper(w) for w in words] == [w.upper() for w in words]
+            save_memos()
+        finally:
+            use_memos(None)
+    # "a" once; "b" again after the second build used only "a" and the memo forgot "b".
+    assert calls == ["a", "b", "b"]
+    assert upper("c") == "C" and calls[-1] == "c"  # no build running: plain call
+
+
+def test_only_changed_seeds_are_normalized_again(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path / "p")
+    edit(project.config_file, "search: true", "search: false")
+    from briefing import normalize
+
+    seen: list[str] = []
+    real = normalize.split_lines
+
+    def counting(text: str) -> list[str]:  # the first step of normalize_text
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(normalize, "split_lines", counting)
+    pipeline.build(project)
+    assert len(seen) == len(list(project.seeds.glob("*.txt")))
+    seen.clear()
+    pipeline.build(project)
+    assert seen == []
+    seed = sorted(project.seeds.glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more line of text.\n",
+                    encoding="utf-8")
+    pipeline.normalize(project)
+    assert len(seen) == 1
