@@ -94,6 +94,8 @@ _BOILERPLATE = _any(
     r"^all rights reserved\.?$|^reuse this content$|^(?:see more|…see more|\.\.\.see more)$",
     r"^for immediate release\.?$|^#{3}$|^-?\s*ends\s*-?$",
     r"^\d+\s*(?:min(?:ute)?s?)\s+(?:read|listen)$",
+    r"^(?:est(?:imated)?\.? )?(?:reading|read|listening) time\s*:?\s*(?:about )?\d+\s*"
+    r"(?:min(?:ute)?s?)\.?$",
     r"^(?:#[\w-]+\s*){1,12}$",
     r"^\d+ (?:reactions?|likes?|shares?|reposts?)\b.{0,30}$",
     r"^(?:most (?:popular|read)|trending(?: now)?|latest (?:news|stories))$",
@@ -150,8 +152,8 @@ _BOILERPLATE_END = _any(
 _END_SPAN = 200
 _SHARE_WORDS = frozenset({
     "share", "shares", "tweet", "email", "e-mail", "mail", "x.com", "print", "copy", "link", "save",
-    "saved",
-    "comment", "comments", "listen", "follow", "following", "like", "reply", "repost", "send",
+    "saved", "comment", "comments", "restack", "restacks", "listen", "follow", "following",
+    "like", "reply", "repost", "send",
     "bookmark", "gift", "facebook", "twitter", "x", "linkedin", "reddit", "whatsapp",
     "flipboard", "pinterest", "threads", "bluesky", "mastodon", "this", "article", "story",
     "on", "via", "the", "url"
@@ -211,8 +213,12 @@ _BYLINE = re.compile(
     r"^(?:by|written by|words by|words|story by|posted by|authors?|byline)\s*:?\s+" + _NAMES +
     r"\s*(?:[,|·(].*)?$", re.IGNORECASE)
 _CASED_NAME = re.compile(r"^" + _NAME + r"$")
-_ROLE_BYLINE = re.compile(r"^(?P<name>" + _NAME + r"), (?:[A-Z][\w&'’. -]{0,40} )?(?:staff|senior|"
-                          r"chief|contributing|special) (?:writer|reporter|correspondent|editor)$")
+_ROLE = r"(?:writer|reporter|correspondent|editor|columnist|analyst|contributor|journalist)"
+_ROLE_BYLINE = re.compile(r"^(?P<name>" + _NAME + r"), (?:[A-Z][\w&'’. -]{0,40} )?(?:(?:staff|"
+                          r"senior|chief|contributing|special) (?:writer|reporter|correspondent|"
+                          r"editor)|"
+                          # "Amara Osei, Policy Correspondent", "Lee Park, Senior AI Reporter"
+                          r"[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,2} (?i:" + _ROLE + r"))$")
 _PUBLICATION_NAME = r"(?P<publisher>[A-Z][\w&'’.-]*(?: (?:[A-Z&][\w&'’.-]*|of|the|and)){0,4})"
 _BYLINE_PUBLISHER = re.compile(r"(?:\s[|·]\s*" + _PUBLICATION_NAME + r"|, " + _PUBLICATION_NAME
                                .replace("publisher", "staff") + r" staff (?:writer|reporter|"
@@ -231,10 +237,11 @@ _CLOSING_BIO = re.compile(
     r"^(?P<name>" + _NAME + r") is (?:a|an|the) [\w ,-]{0,60}?(?:reporter|writer|editor|"
     r"correspondent|columnist|contributor|journalist|analyst|producer|author)\b[\w ,-]{0,30}? "
     r"(?:at|for|with) (?P<publisher>(?:the )?[A-Z][\w.&'’ -]{0,50}?)"
-    r"(?: (?:covering|where|based|who)\b.*)?\.?$")
+    r"(?:,? (?:covering|where|based|who)\b.*)?\.?$")
 _PUBLISHER_HINTS = (
     re.compile(r"\bavailable (?:only )?(?:for|to) (?P<publisher>[A-Z][\w.&'’-]*(?:\s+[A-Z]"
-               r"[\w.&'’-]*){0,3}) (?:members|subscribers)\b"),
+               r"[\w.&'’-]*){0,3}?)(?: (?:Pro|Plus|Premium|Insider|VIP|Gold|Platinum|Elite|\+))? "
+               r"(?:members|subscribers)\b"),
     re.compile(r"^subscribe to (?P<publisher>[A-Z][\w&'’. -]{1,60}?) to (?:keep|continue) "
                r"reading\b", re.IGNORECASE),
     re.compile(r"^the post .+ appeared first on (?P<publisher>[A-Z][\w&'’. -]{1,60}?)\.?$",
@@ -256,6 +263,9 @@ _SOURCE_LINES = re.compile(r"^the post .+ appeared first on |^(?:this (?:article
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?\s*"
                             r"\((?P<publisher>[A-Z][\w .&'’-]{1,40})\)\s*[-—–]")
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,30})?,\s*(?=\S)")
+_DATE_LABEL = re.compile(r"^(?:(?:last |first |originally )?(?:published|posted|updated|modified)"
+                         r"|date)\b", re.IGNORECASE)
+_TABLE_CELL = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
 _DOMAIN_SECTION = re.compile(r"^(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}) "
                              r"(?:Analysis|Take|View|Opinion)$")
 _LIST_ITEM = re.compile(r"^(?:[-*–]\s+|[•·▪‣◦●]\s*)(?P<text>\S.*)$")
@@ -336,7 +346,7 @@ class _Header:
 @memoized("normalize", lambda text, tz: fingerprint(text, tz.key))
 def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
     """Normalize the text of one pasted article (once per text: kept in the build cache)."""
-    lines = [line for line in unwrap(split_lines(text)) if line]
+    lines = [line for line in unwrap(split_lines(_mark_table_cells(text))) if line]
     if not lines:
         raise SeedError("no visible text")
     header = _Header()
@@ -368,6 +378,11 @@ def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
         publisher=header.publisher,
         dropped=tuple(header.dropped),
     )
+
+
+def _mark_table_cells(text: str) -> str:
+    """A pasted table arrives as tab-separated rows: keep the cell boundaries as ' | '."""
+    return _TABLE_CELL.sub(" | ", text) if "\t" in text else text
 
 
 def _take_preamble(lines: list[str], header: _Header, tz: ZoneInfo) -> list[str]:
@@ -677,6 +692,8 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
     kept: list[str] = []
     lines = _drop_boxes(lines, header)
     cut = _end_of_article(lines, header.author)
+    if cut < len(lines):
+        _read_page_bottom(lines[cut:], header, tz)
     embed = 0  # lines of a video embed still to drop: its title and show name
     for position, line in enumerate(lines):
         near_end = position >= cut - _NEAR_END
@@ -703,6 +720,23 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
             kept.append(line)
     return _drop_empty_labels(_drop_trailing_sections(_drop_contents(kept, header), header),
                               header)
+
+
+def _read_page_bottom(lines: list[str], header: _Header, tz: ZoneInfo) -> None:
+    """Below the article: an author card's bio ('X is a senior editor at P, where ...'), and a
+    labelled date line at the very bottom when it is the only date there (teasers carry
+    dates of their own, so a second one makes the bottom unreadable)."""
+    for line in lines:
+        if (match := _CLOSING_BIO.match(line)) and header.author in (None, match.group("name")):
+            header.take_author(match.group("name"))
+            header.take_publisher(match.group("publisher"))
+    if header.date is not None:
+        return
+    dated = [(index, found) for index, line in enumerate(lines)
+             if len(line) <= 120 and (found := read_date_line(line, tz))]
+    if len(dated) == 1 and dated[0][0] >= len(lines) - 2 and _DATE_LABEL.match(
+            lines[dated[0][0]]):
+        _record_date_line(dated[0][1], header)
 
 
 def _drop_contents(lines: list[str], header: _Header) -> list[str]:
@@ -888,6 +922,8 @@ def _looks_like_heading(line: str) -> bool:
         return False
     if "://" in line or line.startswith(("@", "#", "—", "–", "-", "[", "(")):
         return False
+    if " | " in line:
+        return False  # a table row (cells were tab-separated) or a navigation bar
     return not re.match(r"^[a-z]", line) or bool(_DOMAIN_SECTION.match(line))
 
 
@@ -917,13 +953,18 @@ def _to_markdown(lines: list[str]) -> str:
         if (in_faq or _QA_PREFIX.match(line)) and line.endswith("?"):
             blocks.append("### " + escape_markdown(question))
         elif has_next and _looks_like_heading(line) and (first_short or _closes_run(line, lines[
-                index + 1])):
+                index + 1])) and not _introduces_quote(line, lines[index + 1]):
             in_faq = bool(_FAQ_HEADING.match(line))
             blocks.append("## " + escape_markdown(line.rstrip(":").rstrip()))
         else:
             blocks.append(escape_markdown(_ANSWER_PREFIX.sub("", line) if in_faq else line))
     flush_list()
     return "\n\n".join(blocks) + "\n"
+
+
+def _introduces_quote(line: str, following: str) -> bool:
+    """'And from the blog post:' above a quotation is a sentence of the text, not a heading."""
+    return line.endswith(":") and following.startswith(('"', "“", "‘", "«", "'"))
 
 
 def _closes_run(line: str, following: str) -> bool:
