@@ -24,6 +24,7 @@ from briefing.dates import (
     find_date,
     is_relative_date,
     read_date_line,
+    read_update_time,
     unglue,
 )
 from briefing.errors import SeedError
@@ -266,6 +267,15 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,3
 _DATE_LABEL = re.compile(r"^(?:(?:last |first |originally )?(?:published|posted|updated|modified)"
                          r"|date)\b", re.IGNORECASE)
 _TABLE_CELL = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
+_SITE_ANALYSIS = re.compile(r"^(?P<site>[A-Z][a-z]{2,20}(?:[A-Z][a-z]{1,20})?) Analysis$")
+_ANALYSIS_KINDS = frozenset({
+    "our", "my", "the", "market", "cost", "data", "risk", "impact", "industry", "expert", "quick",
+    "deep", "news", "trend", "gap", "root", "swot", "price", "chart", "sentiment", "benchmark",
+    "policy", "security", "performance", "further", "full", "final", "key", "case", "business",
+    "threat", "code", "image", "video", "text", "network", "traffic", "error", "failure",
+})
+_ADJECTIVE_ENDINGS = ("al", "ive", "ic", "er", "ed", "ing", "ly", "ous", "ary", "ial", "ful",
+                      "less", "ical", "ent", "ant")
 _DOMAIN_SECTION = re.compile(r"^(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}) "
                              r"(?:Analysis|Take|View|Opinion)$")
 _LIST_ITEM = re.compile(r"^(?:[-*–]\s+|[•·▪‣◦●]\s*)(?P<text>\S.*)$")
@@ -291,9 +301,14 @@ _BLOCK_STARTS = (
     (re.compile(r"^(?:read )?(?:an? )?ai[- ]generated summary$", re.IGNORECASE),
      re.compile(r"^summar(?:y|ies) (?:was|were) (?:generated|created|written)\b", re.IGNORECASE),
      12),
+    # a newsletter sign-up box: its pitch line sits between the invitation and the e-mail field
+    (re.compile(r"^(?:sign ?up|subscribe|get|join)\b.{0,80}\bnewsletters?\b.{0,40}$",
+                re.IGNORECASE),
+     re.compile(r"^(?:enter|type) (?:your )?e-?mail\b|^(?:your )?e-?mail address\b",
+                re.IGNORECASE), 4),
 )
 _BOX_PRECHECK = re.compile(r"^(?:together|sponsored|presented|in partnership|a message|read ai|"
-                           r"ai[- ]generated|an? ai)", re.IGNORECASE)
+                           r"ai[- ]generated|an? ai|sign ?up|subscribe|get|join)", re.IGNORECASE)
 _CREDIT_LABEL = re.compile(r"^(?:photo|image|credit|credits|photograph|illustration)\s*:$",
                            re.IGNORECASE)
 _READ_TIME_LINK = re.compile(r"\(\d+ min(?:ute)? (?:read|podcast|video|listen)\)$", re.IGNORECASE)
@@ -536,7 +551,9 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
     dek_at: int | None = None
     end = stop = 0
     for stop, (line, kind) in enumerate(zip(window, kinds, strict=True)):
-        if kind is None:
+        if kind is None and header.date and (when := read_update_time(line, header.date, tz)):
+            header.updated = header.updated or when
+        elif kind is None:
             if _is_name_next_to_metadata(window, kinds, stop):
                 header.take_author(line)
             elif stop == 0 and title and len(line) <= 400:
@@ -718,8 +735,24 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
             if match := _DOMAIN_SECTION.match(line):
                 header.take_publisher(match.group("domain"))
             kept.append(line)
+    if header.publisher is None:
+        header.take_publisher(_site_analysis_section(kept))
     return _drop_empty_labels(_drop_trailing_sections(_drop_contents(kept, header), header),
                               header)
+
+
+def _site_analysis_section(lines: list[str]) -> str | None:
+    """'Tensorline Analysis': a section named after the site. The name must be a brand, not a
+    word: never written in lower case in the text, and not an adjective ('Technical')."""
+    for line in lines:
+        if not line.endswith(" Analysis") or not (match := _SITE_ANALYSIS.match(line)):
+            continue
+        word = match["site"].lower()
+        if word in _ANALYSIS_KINDS or word.endswith(_ADJECTIVE_ENDINGS):
+            continue
+        if not re.search(r"\b" + re.escape(word) + r"\b", "\n".join(lines)):
+            return match["site"]
+    return None
 
 
 def _read_page_bottom(lines: list[str], header: _Header, tz: ZoneInfo) -> None:
