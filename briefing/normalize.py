@@ -215,11 +215,11 @@ _BYLINE = re.compile(
     r"\s*(?:[,|·(].*)?$", re.IGNORECASE)
 _CASED_NAME = re.compile(r"^" + _NAME + r"$")
 _ROLE = r"(?:writer|reporter|correspondent|editor|columnist|analyst|contributor|journalist)"
-_ROLE_BYLINE = re.compile(r"^(?P<name>" + _NAME + r"), (?:[A-Z][\w&'’. -]{0,40} )?(?:(?:staff|"
-                          r"senior|chief|contributing|special) (?:writer|reporter|correspondent|"
-                          r"editor)|"
-                          # "Amara Osei, Policy Correspondent", "Lee Park, Senior AI Reporter"
-                          r"[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,2} (?i:" + _ROLE + r"))$")
+_ROLE_END = re.compile(r"\b" + _ROLE + r"$", re.IGNORECASE)
+"""'Senior AI Reporter' after a byline's bar is the author's role, not the publication."""
+_ROLE_BYLINE = re.compile(r"^(?P<name>" + _NAME + r")(?:,| [|·—–]) (?:[A-Z][\w&'’. -]{0,40} )?"
+                          # "X, Asia Ledger staff writer", "X, Policy Correspondent"
+                          r"(?:staff |senior |chief |contributing |special )?(?i:" + _ROLE + r")$")
 _PUBLICATION_NAME = r"(?P<publisher>[A-Z][\w&'’.-]*(?: (?:[A-Z&][\w&'’.-]*|of|the|and)){0,4})"
 _BYLINE_PUBLISHER = re.compile(r"(?:\s[|·]\s*" + _PUBLICATION_NAME + r"|, " + _PUBLICATION_NAME
                                .replace("publisher", "staff") + r" staff (?:writer|reporter|"
@@ -276,6 +276,8 @@ _ANALYSIS_KINDS = frozenset({
 })
 _ADJECTIVE_ENDINGS = ("al", "ive", "ic", "er", "ed", "ing", "ly", "ous", "ary", "ial", "ful",
                       "less", "ical", "ent", "ant")
+_YEAR_IN_LINE = re.compile(r"(?:19|20)\d\d")
+_BYLINE_PARTS = re.compile(r"\s[|·•]\s|\s[—–]\s")
 _DOMAIN_SECTION = re.compile(r"^(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}) "
                              r"(?:Analysis|Take|View|Opinion)$")
 _LIST_ITEM = re.compile(r"^(?:[-*–]\s+|[•·▪‣◦●]\s*)(?P<text>\S.*)$")
@@ -568,6 +570,8 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
         elif kind == "byline":
             header.take_author(_byline_name(line))
             header.take_publisher(_byline_publisher(line))
+            if found := _date_after_byline(line, tz):
+                _record_date_line(found, header)
         elif kind == "publication":
             header.take_publisher(_PUBLICATION.match(line).group("publisher"))  # type: ignore[union-attr]
             header.dropped.append(line)
@@ -659,11 +663,22 @@ def _byline_name(line: str) -> str | None:
     return match.group("name") if match else None
 
 
+def _date_after_byline(line: str, tz: ZoneInfo) -> DateLine | None:
+    """'By Jane Doe, Senior AI Reporter | March 3, 2026': the date in a part after the name
+    (the whole line is too long to be read as a date line)."""
+    if not _YEAR_IN_LINE.search(line):
+        return None
+    for part in _BYLINE_PARTS.split(line)[1:]:
+        if found := read_date_line(part, tz):
+            return found
+    return None
+
+
 def _byline_publisher(line: str) -> str | None:
     """'By Anna Kowalska | Brussels Digest', 'By X, Asia Ledger staff writer': the publication."""
     match = _BYLINE_PUBLISHER.search(line)
     name = match and (match.group("publisher") or match.group("staff"))
-    return None if not name or _HEADER_META.match(name) else name
+    return None if not name or _HEADER_META.match(name) or _ROLE_END.search(name) else name
 
 
 def _tidy_name(name: str) -> str:

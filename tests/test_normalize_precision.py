@@ -55,3 +55,16 @@ def test_a_two_column_table_row_is_not_a_heading():
 def test_a_byline_with_a_role_and_no_by_leaves_the_body():
     got = normalize_text(fixture("61-policy-takeaways-role-bio"), TZ)
     assert got.author == "Amara Osei" and "Correspondent" not in got.body
+
+
+def test_a_role_byline_with_a_bar_and_a_date_after_a_byline_are_read():
+    text = fixture("58-analysis-site-role-byline").replace(
+        "Senior AI Reporter\nPublished: March 3, 2026 | 4 min read",
+        "Senior AI Reporter | March 3, 2026")
+    got = normalize_text(text, TZ)
+    assert (got.author, str(got.date), got.publisher) == ("Priya Castellano", "2026-03-03",
+                                                         "Tensorline")
+    text = fixture("61-policy-takeaways-role-bio").replace(
+        "Amara Osei, Policy Correspondent", "Amara Osei | Policy Correspondent")
+    got = normalize_text(text, TZ)
+    assert (got.author, str(got.date)) == ("Amara Osei", "2026-03-05")
