@@ -246,6 +246,25 @@ def _with_time(found: FoundDate, clock: re.Match[str], tz: ZoneInfo) -> FoundDat
     return FoundDate(when, found.updated, found.start, found.end)
 
 
+_UPDATE_TIME = re.compile(r"^(?:last )?(?:updated|modified|edited|revised)(?: at)?\s*:?\s*"
+                          r"(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b\.?|\d{1,2}:\d{2})"
+                          r"(?:\s*\(?(?P<zone>" + _ZONE + r")\b\)?)?\.?$", re.IGNORECASE)
+
+
+def read_update_time(line: str, published: When, tz: ZoneInfo) -> datetime | None:
+    """'Updated 2:40 PM PT' under a dated line: a later time on the day of publication."""
+    match = _UPDATE_TIME.match(line) if len(line) <= 40 else None
+    clock = match and _clock(match["time"])
+    if not clock:
+        return None
+    if not isinstance(published, datetime):
+        return datetime.combine(published, clock, tzinfo=_zone(match["zone"], tz))
+    zone = _zone(match["zone"], tz) if match["zone"] else published.tzinfo
+    when = datetime.combine(published.astimezone(zone).date(), clock, tzinfo=zone)
+    # earlier than publication: the update fell on a later day the line does not give
+    return when if when > published else None
+
+
 def is_relative_date(line: str) -> bool:
     """'6 days ago', 'Updated 3 hours ago': a time the text cannot pin to a day."""
     if len(line) > 60:

@@ -24,6 +24,7 @@ from briefing.dates import (
     find_date,
     is_relative_date,
     read_date_line,
+    read_update_time,
     unglue,
 )
 from briefing.errors import SeedError
@@ -94,6 +95,8 @@ _BOILERPLATE = _any(
     r"^all rights reserved\.?$|^reuse this content$|^(?:see more|…see more|\.\.\.see more)$",
     r"^for immediate release\.?$|^#{3}$|^-?\s*ends\s*-?$",
     r"^\d+\s*(?:min(?:ute)?s?)\s+(?:read|listen)$",
+    r"^(?:est(?:imated)?\.? )?(?:reading|read|listening) time\s*:?\s*(?:about )?\d+\s*"
+    r"(?:min(?:ute)?s?)\.?$",
     r"^(?:#[\w-]+\s*){1,12}$",
     r"^\d+ (?:reactions?|likes?|shares?|reposts?)\b.{0,30}$",
     r"^(?:most (?:popular|read)|trending(?: now)?|latest (?:news|stories))$",
@@ -150,8 +153,8 @@ _BOILERPLATE_END = _any(
 _END_SPAN = 200
 _SHARE_WORDS = frozenset({
     "share", "shares", "tweet", "email", "e-mail", "mail", "x.com", "print", "copy", "link", "save",
-    "saved",
-    "comment", "comments", "listen", "follow", "following", "like", "reply", "repost", "send",
+    "saved", "comment", "comments", "restack", "restacks", "listen", "follow", "following",
+    "like", "reply", "repost", "send",
     "bookmark", "gift", "facebook", "twitter", "x", "linkedin", "reddit", "whatsapp",
     "flipboard", "pinterest", "threads", "bluesky", "mastodon", "this", "article", "story",
     "on", "via", "the", "url"
@@ -211,8 +214,12 @@ _BYLINE = re.compile(
     r"^(?:by|written by|words by|words|story by|posted by|authors?|byline)\s*:?\s+" + _NAMES +
     r"\s*(?:[,|·(].*)?$", re.IGNORECASE)
 _CASED_NAME = re.compile(r"^" + _NAME + r"$")
-_ROLE_BYLINE = re.compile(r"^(?P<name>" + _NAME + r"), (?:[A-Z][\w&'’. -]{0,40} )?(?:staff|senior|"
-                          r"chief|contributing|special) (?:writer|reporter|correspondent|editor)$")
+_ROLE = r"(?:writer|reporter|correspondent|editor|columnist|analyst|contributor|journalist)"
+_ROLE_END = re.compile(r"\b" + _ROLE + r"$", re.IGNORECASE)
+"""'Senior AI Reporter' after a byline's bar is the author's role, not the publication."""
+_ROLE_BYLINE = re.compile(r"^(?P<name>" + _NAME + r")(?:,| [|·—–]) (?:[A-Z][\w&'’. -]{0,40} )?"
+                          # "X, Asia Ledger staff writer", "X, Policy Correspondent"
+                          r"(?:staff |senior |chief |contributing |special )?(?i:" + _ROLE + r")$")
 _PUBLICATION_NAME = r"(?P<publisher>[A-Z][\w&'’.-]*(?: (?:[A-Z&][\w&'’.-]*|of|the|and)){0,4})"
 _BYLINE_PUBLISHER = re.compile(r"(?:\s[|·]\s*" + _PUBLICATION_NAME + r"|, " + _PUBLICATION_NAME
                                .replace("publisher", "staff") + r" staff (?:writer|reporter|"
@@ -231,10 +238,11 @@ _CLOSING_BIO = re.compile(
     r"^(?P<name>" + _NAME + r") is (?:a|an|the) [\w ,-]{0,60}?(?:reporter|writer|editor|"
     r"correspondent|columnist|contributor|journalist|analyst|producer|author)\b[\w ,-]{0,30}? "
     r"(?:at|for|with) (?P<publisher>(?:the )?[A-Z][\w.&'’ -]{0,50}?)"
-    r"(?: (?:covering|where|based|who)\b.*)?\.?$")
+    r"(?:,? (?:covering|where|based|who)\b.*)?\.?$")
 _PUBLISHER_HINTS = (
     re.compile(r"\bavailable (?:only )?(?:for|to) (?P<publisher>[A-Z][\w.&'’-]*(?:\s+[A-Z]"
-               r"[\w.&'’-]*){0,3}) (?:members|subscribers)\b"),
+               r"[\w.&'’-]*){0,3}?)(?: (?:Pro|Plus|Premium|Insider|VIP|Gold|Platinum|Elite|\+))? "
+               r"(?:members|subscribers)\b"),
     re.compile(r"^subscribe to (?P<publisher>[A-Z][\w&'’. -]{1,60}?) to (?:keep|continue) "
                r"reading\b", re.IGNORECASE),
     re.compile(r"^the post .+ appeared first on (?P<publisher>[A-Z][\w&'’. -]{1,60}?)\.?$",
@@ -256,6 +264,20 @@ _SOURCE_LINES = re.compile(r"^the post .+ appeared first on |^(?:this (?:article
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?\s*"
                             r"\((?P<publisher>[A-Z][\w .&'’-]{1,40})\)\s*[-—–]")
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,30})?,\s*(?=\S)")
+_DATE_LABEL = re.compile(r"^(?:(?:last |first |originally )?(?:published|posted|updated|modified)"
+                         r"|date)\b", re.IGNORECASE)
+_TABLE_CELL = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
+_SITE_ANALYSIS = re.compile(r"^(?P<site>[A-Z][a-z]{2,20}(?:[A-Z][a-z]{1,20})?) Analysis$")
+_ANALYSIS_KINDS = frozenset({
+    "our", "my", "the", "market", "cost", "data", "risk", "impact", "industry", "expert", "quick",
+    "deep", "news", "trend", "gap", "root", "swot", "price", "chart", "sentiment", "benchmark",
+    "policy", "security", "performance", "further", "full", "final", "key", "case", "business",
+    "threat", "code", "image", "video", "text", "network", "traffic", "error", "failure",
+})
+_ADJECTIVE_ENDINGS = ("al", "ive", "ic", "er", "ed", "ing", "ly", "ous", "ary", "ial", "ful",
+                      "less", "ical", "ent", "ant")
+_YEAR_IN_LINE = re.compile(r"(?:19|20)\d\d")
+_BYLINE_PARTS = re.compile(r"\s[|·•]\s|\s[—–]\s")
 _DOMAIN_SECTION = re.compile(r"^(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}) "
                              r"(?:Analysis|Take|View|Opinion)$")
 _LIST_ITEM = re.compile(r"^(?:[-*–]\s+|[•·▪‣◦●]\s*)(?P<text>\S.*)$")
@@ -281,9 +303,14 @@ _BLOCK_STARTS = (
     (re.compile(r"^(?:read )?(?:an? )?ai[- ]generated summary$", re.IGNORECASE),
      re.compile(r"^summar(?:y|ies) (?:was|were) (?:generated|created|written)\b", re.IGNORECASE),
      12),
+    # a newsletter sign-up box: its pitch line sits between the invitation and the e-mail field
+    (re.compile(r"^(?:sign ?up|subscribe|get|join)\b.{0,80}\bnewsletters?\b.{0,40}$",
+                re.IGNORECASE),
+     re.compile(r"^(?:enter|type) (?:your )?e-?mail\b|^(?:your )?e-?mail address\b",
+                re.IGNORECASE), 4),
 )
 _BOX_PRECHECK = re.compile(r"^(?:together|sponsored|presented|in partnership|a message|read ai|"
-                           r"ai[- ]generated|an? ai)", re.IGNORECASE)
+                           r"ai[- ]generated|an? ai|sign ?up|subscribe|get|join)", re.IGNORECASE)
 _CREDIT_LABEL = re.compile(r"^(?:photo|image|credit|credits|photograph|illustration)\s*:$",
                            re.IGNORECASE)
 _READ_TIME_LINK = re.compile(r"\(\d+ min(?:ute)? (?:read|podcast|video|listen)\)$", re.IGNORECASE)
@@ -336,7 +363,7 @@ class _Header:
 @memoized("normalize", lambda text, tz: fingerprint(text, tz.key))
 def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
     """Normalize the text of one pasted article (once per text: kept in the build cache)."""
-    lines = [line for line in unwrap(split_lines(text)) if line]
+    lines = [line for line in unwrap(split_lines(_mark_table_cells(text))) if line]
     if not lines:
         raise SeedError("no visible text")
     header = _Header()
@@ -368,6 +395,11 @@ def normalize_text(text: str, tz: ZoneInfo) -> Normalized:
         publisher=header.publisher,
         dropped=tuple(header.dropped),
     )
+
+
+def _mark_table_cells(text: str) -> str:
+    """A pasted table arrives as tab-separated rows: keep the cell boundaries as ' | '."""
+    return _TABLE_CELL.sub(" | ", text) if "\t" in text else text
 
 
 def _take_preamble(lines: list[str], header: _Header, tz: ZoneInfo) -> list[str]:
@@ -521,7 +553,9 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
     dek_at: int | None = None
     end = stop = 0
     for stop, (line, kind) in enumerate(zip(window, kinds, strict=True)):
-        if kind is None:
+        if kind is None and header.date and (when := read_update_time(line, header.date, tz)):
+            header.updated = header.updated or when
+        elif kind is None:
             if _is_name_next_to_metadata(window, kinds, stop):
                 header.take_author(line)
             elif stop == 0 and title and len(line) <= 400:
@@ -536,6 +570,8 @@ def _take_header_block(lines: list[str], title: str, header: _Header, tz: ZoneIn
         elif kind == "byline":
             header.take_author(_byline_name(line))
             header.take_publisher(_byline_publisher(line))
+            if found := _date_after_byline(line, tz):
+                _record_date_line(found, header)
         elif kind == "publication":
             header.take_publisher(_PUBLICATION.match(line).group("publisher"))  # type: ignore[union-attr]
             header.dropped.append(line)
@@ -627,11 +663,22 @@ def _byline_name(line: str) -> str | None:
     return match.group("name") if match else None
 
 
+def _date_after_byline(line: str, tz: ZoneInfo) -> DateLine | None:
+    """'By Jane Doe, Senior AI Reporter | March 3, 2026': the date in a part after the name
+    (the whole line is too long to be read as a date line)."""
+    if not _YEAR_IN_LINE.search(line):
+        return None
+    for part in _BYLINE_PARTS.split(line)[1:]:
+        if found := read_date_line(part, tz):
+            return found
+    return None
+
+
 def _byline_publisher(line: str) -> str | None:
     """'By Anna Kowalska | Brussels Digest', 'By X, Asia Ledger staff writer': the publication."""
     match = _BYLINE_PUBLISHER.search(line)
     name = match and (match.group("publisher") or match.group("staff"))
-    return None if not name or _HEADER_META.match(name) else name
+    return None if not name or _HEADER_META.match(name) or _ROLE_END.search(name) else name
 
 
 def _tidy_name(name: str) -> str:
@@ -677,6 +724,8 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
     kept: list[str] = []
     lines = _drop_boxes(lines, header)
     cut = _end_of_article(lines, header.author)
+    if cut < len(lines):
+        _read_page_bottom(lines[cut:], header, tz)
     embed = 0  # lines of a video embed still to drop: its title and show name
     for position, line in enumerate(lines):
         near_end = position >= cut - _NEAR_END
@@ -701,8 +750,41 @@ def _take_body_metadata(lines: list[str], title: str, header: _Header,
             if match := _DOMAIN_SECTION.match(line):
                 header.take_publisher(match.group("domain"))
             kept.append(line)
+    if header.publisher is None:
+        header.take_publisher(_site_analysis_section(kept))
     return _drop_empty_labels(_drop_trailing_sections(_drop_contents(kept, header), header),
                               header)
+
+
+def _site_analysis_section(lines: list[str]) -> str | None:
+    """'Tensorline Analysis': a section named after the site. The name must be a brand, not a
+    word: never written in lower case in the text, and not an adjective ('Technical')."""
+    for line in lines:
+        if not line.endswith(" Analysis") or not (match := _SITE_ANALYSIS.match(line)):
+            continue
+        word = match["site"].lower()
+        if word in _ANALYSIS_KINDS or word.endswith(_ADJECTIVE_ENDINGS):
+            continue
+        if not re.search(r"\b" + re.escape(word) + r"\b", "\n".join(lines)):
+            return match["site"]
+    return None
+
+
+def _read_page_bottom(lines: list[str], header: _Header, tz: ZoneInfo) -> None:
+    """Below the article: an author card's bio ('X is a senior editor at P, where ...'), and a
+    labelled date line at the very bottom when it is the only date there (teasers carry
+    dates of their own, so a second one makes the bottom unreadable)."""
+    for line in lines:
+        if (match := _CLOSING_BIO.match(line)) and header.author in (None, match.group("name")):
+            header.take_author(match.group("name"))
+            header.take_publisher(match.group("publisher"))
+    if header.date is not None:
+        return
+    dated = [(index, found) for index, line in enumerate(lines)
+             if len(line) <= 120 and (found := read_date_line(line, tz))]
+    if len(dated) == 1 and dated[0][0] >= len(lines) - 2 and _DATE_LABEL.match(
+            lines[dated[0][0]]):
+        _record_date_line(dated[0][1], header)
 
 
 def _drop_contents(lines: list[str], header: _Header) -> list[str]:
@@ -888,6 +970,8 @@ def _looks_like_heading(line: str) -> bool:
         return False
     if "://" in line or line.startswith(("@", "#", "—", "–", "-", "[", "(")):
         return False
+    if " | " in line:
+        return False  # a table row (cells were tab-separated) or a navigation bar
     return not re.match(r"^[a-z]", line) or bool(_DOMAIN_SECTION.match(line))
 
 
@@ -917,13 +1001,18 @@ def _to_markdown(lines: list[str]) -> str:
         if (in_faq or _QA_PREFIX.match(line)) and line.endswith("?"):
             blocks.append("### " + escape_markdown(question))
         elif has_next and _looks_like_heading(line) and (first_short or _closes_run(line, lines[
-                index + 1])):
+                index + 1])) and not _introduces_quote(line, lines[index + 1]):
             in_faq = bool(_FAQ_HEADING.match(line))
             blocks.append("## " + escape_markdown(line.rstrip(":").rstrip()))
         else:
             blocks.append(escape_markdown(_ANSWER_PREFIX.sub("", line) if in_faq else line))
     flush_list()
     return "\n\n".join(blocks) + "\n"
+
+
+def _introduces_quote(line: str, following: str) -> bool:
+    """'And from the blog post:' above a quotation is a sentence of the text, not a heading."""
+    return line.endswith(":") and following.startswith(('"', "“", "‘", "«", "'"))
 
 
 def _closes_run(line: str, following: str) -> bool:
