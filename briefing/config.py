@@ -36,6 +36,8 @@ class SiteConfig:
     """Number of items in each feed."""
     search: bool = False
     """Build a Pagefind full-text search index and a search page."""
+    digest_window: int = 40
+    """How many of a theme's newest articles its briefing reads (bounds the digest's cost)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,9 +113,10 @@ def _validated_site(data: Any, source: Path | str) -> SiteConfig:
     if not isinstance(data.get("search", False), bool):
         raise ConfigError("'search' must be true or false", source)
     defaults = SiteConfig()
-    size = data.get("feed_size", defaults.feed_size)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ConfigError("'feed_size' must be a positive whole number", source)
+    for key in ("feed_size", "digest_window"):
+        size = data.get(key, getattr(defaults, key))
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ConfigError(f"{key!r} must be a positive whole number", source)
     base_url = data.get("base_url", defaults.base_url)
     if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", base_url):
         raise ConfigError(f"'base_url' must be an absolute http(s) URL, got {base_url!r}", source)

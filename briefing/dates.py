@@ -26,6 +26,10 @@ ZONES = {
     "HT": "Pacific/Honolulu", "HST": "Pacific/Honolulu",
     "UTC": "UTC", "GMT": "UTC", "Z": "UTC",
     "BST": "Europe/London", "CET": "Europe/Paris", "CEST": "Europe/Paris",
+    "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon", "EET": "Europe/Athens",
+    "EEST": "Europe/Athens", "MSK": "Europe/Moscow", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
+    "HKT": "Asia/Hong_Kong", "SGT": "Asia/Singapore", "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
 }
 _MONTHS = {name: number for number, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -52,7 +56,8 @@ _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"(?:[T ](?P<iso_time>\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(?P<iso_zone>Z|[+-]\d{2}:?\d{2})?)?",
     r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})/" + _YEAR + r"(?![\d/])" + _TIME,
     r"(?<![\d/])" + _YEAR + r"/(?P<nmonth2>\d{1,2})/(?P<nday2>\d{1,2})(?![\d/])",
-    r"(?<![\d.])(?P<dday>\d{1,2})\.(?P<dmonth>\d{1,2})\.(?P<dyear>(?:19|20)\d{2})(?![\d.])",
+    r"(?<![\d.])(?P<dday>\d{1,2})\.(?P<dmonth>\d{1,2})\.(?P<dyear>(?:19|20)\d{2})(?![\d.])"
+    + _TIME,
 ))
 _UPDATED_LABEL = re.compile(r"\b(?:updated|modified|edited|revised)\b", re.IGNORECASE)
 _LABELS = re.compile(
@@ -60,8 +65,9 @@ _LABELS = re.compile(
     r"revised|on|at|in|as of|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|"
     r"sday|rsday|urday)?\.?)\b:?", re.IGNORECASE)
 _RELATIVE = re.compile(
-    r"\b(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one|two|few)\s+(?:sec(?:ond)?s?|"
-    r"min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?)\s+ago\b|\b(?:just now|"
+    r"\b(?:(?:updated|posted|published)\s+)?(?:(?:\d+|an?|one|two|few)\s+(?:sec(?:ond)?s?|"
+    r"min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?)\.?|\d+[smhdwy])\s+ago\b|"
+    r"\b(?:just now|"
     r"yesterday|today)\b", re.IGNORECASE)
 _READING_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|hrs?|hours?)(?:\s+(?:read|listen|watch))?\b",
                            re.IGNORECASE)
@@ -150,7 +156,8 @@ def _to_when(match: re.Match[str], tz: ZoneInfo) -> When | None:
         if zone_text:
             return datetime.fromisoformat(naive.isoformat() + zone_text.replace("Z", "+00:00"))
         return naive.replace(tzinfo=tz)
-    if groups.get("time"):
+    if groups.get("time") and (groups.get("zone") or not groups.get("dday")):
+        # A European "24.03.2026, 10:15" without a zone is not in the site's zone: date only
         clock = _clock(groups["time"])
         if clock is None:
             return day
@@ -237,6 +244,25 @@ def _with_time(found: FoundDate, clock: re.Match[str], tz: ZoneInfo) -> FoundDat
         return found
     when = datetime.combine(found.value, value, tzinfo=_zone(clock["zone"], tz))
     return FoundDate(when, found.updated, found.start, found.end)
+
+
+_UPDATE_TIME = re.compile(r"^(?:last )?(?:updated|modified|edited|revised)(?: at)?\s*:?\s*"
+                          r"(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b\.?|\d{1,2}:\d{2})"
+                          r"(?:\s*\(?(?P<zone>" + _ZONE + r")\b\)?)?\.?$", re.IGNORECASE)
+
+
+def read_update_time(line: str, published: When, tz: ZoneInfo) -> datetime | None:
+    """'Updated 2:40 PM PT' under a dated line: a later time on the day of publication."""
+    match = _UPDATE_TIME.match(line) if len(line) <= 40 else None
+    clock = match and _clock(match["time"])
+    if not clock:
+        return None
+    if not isinstance(published, datetime):
+        return datetime.combine(published, clock, tzinfo=_zone(match["zone"], tz))
+    zone = _zone(match["zone"], tz) if match["zone"] else published.tzinfo
+    when = datetime.combine(published.astimezone(zone).date(), clock, tzinfo=zone)
+    # earlier than publication: the update fell on a later day the line does not give
+    return when if when > published else None
 
 
 def is_relative_date(line: str) -> bool:

@@ -13,10 +13,14 @@ How (all explainable, no model):
   of content stems and concepts (``similarity``); a cluster is one point, its sources
   the distinct publishers (or articles, when unknown) of its sentences. Points are ranked
   by number of sources, then relevance.
-- Bottom line: the sentences most similar to other articles' sentences (agreement across
-  sources) weighted by relevance, without repeating one another.
-- Disagreements: only a sentence that denies what another source's sentence affirms,
-  from a small list of predicates, about a name both passages mention.
+  A point needs at least one sentence that itself matches a theme term. Its lead is a
+  standalone reported fact when there is one (not commentary, no leading pronoun).
+- Bottom line: from the best-ranked points, the reported-fact sentence that agrees most
+  with the point's other sources; across the edition, each theme's card uses the points
+  that are most its own (highest relevance for the theme's threshold), so no two themes
+  state the same claim when they have others to state.
+- Disagreements (``conflicts``): a source denying what another affirms, or two sources
+  dating the same once-only event differently.
 - Timeline: date mentions (``timeline``), year-less ones resolved by the article's date.
 
 Complexity: each theme looks only at its ``window`` newest articles (default 40), so a
@@ -28,25 +32,34 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from briefing.cache import digest as fingerprint
 from briefing.cache import memoized
 from briefing.classify import score_theme
 from briefing.config import Theme
+from briefing.conflicts import Disagreement, Said, disagreements
 from briefing.content import Article
 from briefing.entities import Mention, count_names
 from briefing.markdown import passages
 from briefing.similarity import cosine, features, idf
-from briefing.text import shorten, split_sentences
+from briefing.statement import Statement
+from briefing.text import split_sentences
 from briefing.timeline import Precision, find_dates
+
+__all__ = ["Digest", "Disagreement", "KeyPoint", "Statement", "ThemeDigest", "TimelineEntry",
+           "build_digest", "theme_digest"]
 
 WINDOW = 40
 """How many of a theme's newest articles its briefing reads."""
 MERGE_THRESHOLD = 0.3
 """Cosine above which two sentences state the same point."""
+RESTATES = 0.25
+"""Plain cosine (no IDF) at which a bottom-line sentence restates another one."""
+MOVE_MARGIN = 0.1
+"""In the second clustering pass a sentence leaves its cluster only for a clearly better one."""
 KEY_POINTS = 8
 BOTTOM_LINE = 3
 TOP_POINTS = 5
@@ -54,31 +67,24 @@ PASSAGE_SHARE = 1 / 3
 _MIN_WORDS, _MAX_WORDS = 7, 70
 _LABEL = re.compile(r"^[A-Z][\w’'-]*(?:\s+(?:&|[A-Z][\w’'-]*)){0,3}:\s+(?=[A-Z“\"])")
 """A list item's run-in label ("Team Shift: The team ..."): not part of the claim."""
+_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w’'-]*|(?<=[\w,;:]\s[\"“‘'])[A-Z][\w’'-]*")
+"""A capitalized word that does not open a sentence (a name, "Spud" in quotes too)."""
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I'd|I’d|I've|I’ve|my|My)\b")
 _DANGLING_START = re.compile(
-    r"^(?:He|She|It|It's|It’s|They|That|This|These|Those|But|And|Or|So|Still|Yes|No|Also|"
-    r"Then|Conversely|Ultimately|Furthermore|However)\b")
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One sentence of one article, and where it is on the site."""
-
-    text: str
-    slug: str
-    anchor: str
-    title: str
-    publisher: str | None = None
-
-    @property
-    def href(self) -> str:
-        """The link target, relative to the site root."""
-        return f"articles/{self.slug}/#{self.anchor}"
-
-    @property
-    def source(self) -> str:
-        """Short name of the source: the publisher, else the headline, shortened."""
-        return self.publisher or shorten(self.title, 40)
+    r"^(?:He|She|It|It's|It’s|Its|His|Her|They|Their|Them|That|This|These|Those|Such|"
+    r"Both|Another|But|And|Or|So|Still|Yes|No|Also|Then|Conversely|Ultimately|Furthermore|"
+    r"However|Moreover|Instead|Thus|Therefore|Hence|Meanwhile|Nevertheless|Nonetheless|"
+    r"Yet|Besides|Additionally|Otherwise|"
+    r"(?:When|While|Once|If|As|Because|Since|Until|Although|After|Before)\s+"
+    r"(?:it|its|he|his|she|her|they|their|this|that|these|those)|"
+    r"\w+ing\s+(?:it|them|this|that)(?:\s|,))\b")
+"""A sentence opening so leans on the one before it: it cannot stand alone."""
+_COMMENTARY = re.compile(
+    r"\b(?:suggests?|suggesting|underscores?|signals?|highlights?|likely|plausible|"
+    r"makes? sense|seems?|appears?|arguably|perhaps|probably|may|might|could|would|should|"
+    r"whether|if|question is|fits? a|in other words|is a (?:genuine|stark|clear|"
+    r"notable|calculated))\b", re.IGNORECASE)
+"""Words of analysis or speculation: a lead prefers a reported fact without them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +102,6 @@ class KeyPoint:
     @property
     def lead(self) -> Statement:
         return self.statements[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Disagreement:
-    """Two sides that cannot both be true, each with its sources."""
-
-    topic: str
-    question: str
-    affirmed: tuple[Statement, ...]
-    denied: tuple[Statement, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +126,9 @@ class ThemeDigest:
     """How many articles the briefing read (the theme's newest)."""
     bottom_line: tuple[Statement, ...] = ()
     key_points: tuple[KeyPoint, ...] = ()
+    bottom_line_options: tuple[tuple[Statement, ...], ...] = ()
+    """Per key point, its sentences fit for a bottom line, best first (``build_digest``
+    picks the bottom line from them, so themes do not repeat one another)."""
     disagreements: tuple[Disagreement, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     names: tuple[Mention, ...] = ()
@@ -156,11 +155,23 @@ class _Sentence:
     passage: str
     features: frozenset[str]
     words: int
+    context: str = ""
+    """The sentence before it in the same passage ("" for a passage's first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A claim-like sentence and how much it is about the theme."""
+
+    sentence: _Sentence
+    relevance: float
+    """Theme score of the sentence plus a share of the rest of its passage's."""
+    own: float
+    """Theme score of the sentence alone: the evidence that the claim itself is on theme."""
 
 
 def _article_sentences(article: Article, order: int) -> list[_Sentence]:
-    return [_Sentence(s.statement, order, s.source, s.passage, s.features, s.words)
-            for s in _sentences_of(article)]
+    return [replace(s, article=order) for s in _sentences_of(article)]
 
 
 @memoized("digest-sentences",
@@ -169,19 +180,25 @@ def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
     """An article's sentences, analysed once per version of it (kept in the build cache)."""
     out = []
     for passage in passages(article.body):
+        before = ""
         for text in split_sentences(_LABEL.sub("", passage.text)):
             statement = Statement(text, article.slug, passage.anchor, article.title,
                                   article.publisher)
+            found = features(text)
+            if before and not _standalone(text):
+                # "Its release..." is about what the sentence before names: count its names.
+                found |= features(" ".join(_NAME.findall(before)))
             out.append(_Sentence(statement, 0, article.publisher or article.slug,
-                                 passage.text, features(text), len(text.split())))
+                                 passage.text, found, len(text.split()), before))
+            before = text
     return tuple(out)
 
 
-def _relevance(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> float:
+def _candidate(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> _Candidate:
     if sentence.passage not in cache:
         cache[sentence.passage] = score_theme(theme, "", sentence.passage).score
     own = score_theme(theme, "", sentence.statement.text).score
-    return own + PASSAGE_SHARE * (cache[sentence.passage] - own)
+    return _Candidate(sentence, own + PASSAGE_SHARE * (cache[sentence.passage] - own), own)
 
 
 def _claim_like(sentence: _Sentence) -> bool:
@@ -191,23 +208,33 @@ def _claim_like(sentence: _Sentence) -> bool:
             and not _FIRST_PERSON.search(text) and not text.startswith(("“", '"')))
 
 
-def _standalone(sentence: _Sentence) -> bool:
+def _standalone(text: str) -> bool:
     """Readable out of context: does not open with a pronoun or a connective."""
-    return not _DANGLING_START.match(sentence.statement.text)
+    return not _DANGLING_START.match(text)
+
+
+def _commentary(text: str) -> bool:
+    """Analysis or speculation rather than a reported fact ("underscores", "likely", "if")."""
+    return bool(_COMMENTARY.search(text))
 
 
 class _Clusters:
     """Greedy average-link clusters of sentences, without comparing all pairs.
 
-    The average cosine of a sentence with a cluster's members is the dot product of its
-    unit vector with the sum of theirs, divided by their number; an inverted index from
-    feature to clusters visits only clusters sharing a feature.
+    A sentence's fit to a cluster is its average cosine with the members from *other*
+    sources (with all members when there are none): a point is what sources say in
+    common, and a source that states one claim in two sentences (or two claims in one)
+    must not make its own sentences look unlike the point. The average is the dot
+    product of the sentence's unit vector with the sum of those members' vectors,
+    divided by their number; an inverted index from feature to clusters visits only
+    clusters sharing a feature.
     """
 
     def __init__(self, weights: Mapping[str, float]) -> None:
         self.weights = weights
         self.sums: list[dict[str, float]] = []
         self.members: list[list[int]] = []
+        self.by_source: list[dict[str, tuple[dict[str, float], int]]] = []
         self.index: dict[str, set[int]] = {}
 
     def unit(self, sentence: _Sentence) -> dict[str, float]:
@@ -215,108 +242,218 @@ class _Clusters:
         norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
         return {f: x / norm for f, x in raw.items()}
 
-    def closest(self, unit: Mapping[str, float]) -> int | None:
+    def fit(self, unit: Mapping[str, float], source: str, cid: int, dot: float) -> float:
+        groups = self.by_source[cid]
+        others = [(sums, n) for src, (sums, n) in groups.items() if src != source and n]
+        if not others:
+            return dot / len(self.members[cid])
+        return sum(sum(x * sums.get(f, 0.0) for f, x in unit.items()) / n
+                   for sums, n in others) / len(others)
+
+    def fits(self, unit: Mapping[str, float], source: str) -> dict[int, float]:
+        """The fit to every non-empty cluster sharing a feature with the sentence."""
         dots: dict[int, float] = {}
         for feature, x in unit.items():
             for cid in self.index.get(feature, ()):
                 dots[cid] = dots.get(cid, 0.0) + x * self.sums[cid][feature]
-        best = [(dot / len(self.members[cid]), -cid) for cid, dot in dots.items()
-                if self.members[cid] and dot / len(self.members[cid]) >= MERGE_THRESHOLD]
-        return -max(best)[1] if best else None
+        return {cid: self.fit(unit, source, cid, dot) for cid, dot in dots.items()
+                if self.members[cid]}
 
-    def add(self, item: int, unit: Mapping[str, float], cid: int | None) -> None:
+    @staticmethod
+    def best(fits: Mapping[int, float]) -> int | None:
+        """The best-fitting cluster at MERGE_THRESHOLD or above (the oldest on ties)."""
+        found = [(fit, -cid) for cid, fit in fits.items() if fit >= MERGE_THRESHOLD]
+        return -max(found)[1] if found else None
+
+    def add(self, item: int, unit: Mapping[str, float], source: str, cid: int | None) -> int:
         if cid is None:
             cid = len(self.members)
             self.members.append([])
             self.sums.append({})
+            self.by_source.append({})
         self.members[cid].append(item)
+        own_sum, own_count = self.by_source[cid].get(source, ({}, 0))
         for feature, x in unit.items():
             self.sums[cid][feature] = self.sums[cid].get(feature, 0.0) + x
+            own_sum[feature] = own_sum.get(feature, 0.0) + x
             self.index.setdefault(feature, set()).add(cid)
+        self.by_source[cid][source] = (own_sum, own_count + 1)
+        return cid
 
-    def remove(self, item: int, unit: Mapping[str, float], cid: int) -> None:
+    def link(self, a: int, b: int) -> float:
+        """How well two clusters fit together: the average cosine between members of
+        different sources (of all members when they share a single source)."""
+        pairs = [(sa, na, sb, nb) for src_a, (sa, na) in self.by_source[a].items() if na
+                 for src_b, (sb, nb) in self.by_source[b].items() if nb and src_a != src_b]
+        if not pairs:
+            pairs = [(self.sums[a], len(self.members[a]), self.sums[b], len(self.members[b]))]
+        return sum(sum(x * sb.get(f, 0.0) for f, x in sa.items()) / (na * nb)
+                   for sa, na, sb, nb in pairs) / len(pairs)
+
+    def merge(self, into: int, other: int, units: Sequence[Mapping[str, float]],
+              sources: Sequence[str]) -> None:
+        for item in list(self.members[other]):
+            self.remove(item, units[item], sources[item], other)
+            self.add(item, units[item], sources[item], into)
+
+    def remove(self, item: int, unit: Mapping[str, float], source: str, cid: int) -> None:
         self.members[cid].remove(item)
+        own_sum, own_count = self.by_source[cid][source]
         for feature, x in unit.items():
             self.sums[cid][feature] -= x
+            own_sum[feature] -= x
+        self.by_source[cid][source] = (own_sum, own_count - 1)
 
 
-def _cluster(candidates: list[tuple[_Sentence, float]], weights: Mapping[str, float]
-             ) -> list[list[tuple[_Sentence, float]]]:
-    """Most relevant first, each sentence joins the closest cluster on average (at least
+def _cluster(candidates: list[_Candidate], weights: Mapping[str, float]
+             ) -> list[list[_Candidate]]:
+    """Most relevant first, each sentence joins the best-fitting cluster (at least
     MERGE_THRESHOLD) or starts one; a second pass lets a sentence move to a cluster that
-    formed after it, so arrival order matters less. O(n x clusters sharing a feature).
+    formed after it and fits it clearly better (or when its own no longer fits), so arrival
+    order matters less. O(n x clusters sharing a feature).
     """
-    order = sorted(candidates, key=lambda c: (-c[1], c[0].statement.slug, c[0].statement.anchor))
+    order = sorted(candidates, key=lambda c: (-c.relevance, c.sentence.statement.slug,
+                                              c.sentence.statement.anchor))
     clusters = _Clusters(weights)
-    units = [clusters.unit(s) for s, _ in order]
-    home: list[int] = []
+    units = [clusters.unit(c.sentence) for c in order]
+    sources = [c.sentence.source for c in order]
+    home = [clusters.add(item, unit, sources[item],
+                         clusters.best(clusters.fits(unit, sources[item])))
+            for item, unit in enumerate(units)]
     for item, unit in enumerate(units):
-        cid = clusters.closest(unit)
-        clusters.add(item, unit, cid)
-        home.append(len(clusters.members) - 1 if cid is None else cid)
-    for item, unit in enumerate(units):
-        if len(clusters.members[home[item]]) == 1:
-            continue
-        clusters.remove(item, unit, home[item])
-        cid = clusters.closest(unit)
-        home[item] = home[item] if cid is None else cid
-        clusters.add(item, unit, home[item])
+        clusters.remove(item, unit, sources[item], home[item])
+        fits = clusters.fits(unit, sources[item])
+        best, stay = clusters.best(fits), fits.get(home[item])
+        if best is not None and (stay is None or stay < MERGE_THRESHOLD
+                                 or fits[best] > stay + MOVE_MARGIN):
+            home[item] = best
+        clusters.add(item, unit, sources[item], home[item])
+    _merge_clusters(clusters, units, sources)
     return [[order[i] for i in members] for members in clusters.members if members]
 
 
-def _key_point(members: list[tuple[_Sentence, float]], weights: Mapping[str, float],
-               theme: str) -> KeyPoint:
-    centroid = frozenset(f for s, _ in members for f in s.features)
+def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
+                    sources: Sequence[str]) -> None:
+    """Join clusters of several sentences that state one point between them (their link
+    is at least MERGE_THRESHOLD): a claim that greedy assignment split in two.
 
-    def rep_key(pair: tuple[_Sentence, float]) -> tuple[bool, float, int]:
-        sentence, relevance = pair
-        return (not _standalone(sentence), -(cosine(sentence.features, centroid, weights)
-                                             + relevance / 10), sentence.words)
+    Only clusters of two or more members take part, larger first; a cluster is compared
+    with those sharing a feature with it.
+    """
+    merged = True
+    while merged:
+        merged = False
+        big = sorted((cid for cid, m in enumerate(clusters.members) if len(m) > 1),
+                     key=lambda cid: (-len(clusters.members[cid]), cid))
+        for a in big:
+            near = {b for f in clusters.sums[a] for b in clusters.index.get(f, ())}
+            for b in sorted(near):
+                if b != a and len(clusters.members[b]) > 1 and \
+                        clusters.link(a, b) >= MERGE_THRESHOLD:
+                    clusters.merge(a, b, units, sources)
+                    merged = True
+            if merged:
+                break
 
-    lead = min(members, key=rep_key)[0]
-    others = sorted((m for m, _ in members if m is not lead),
+
+def _key(sentence: _Sentence) -> tuple[str, str, str]:
+    return sentence.statement.slug, sentence.statement.anchor, sentence.statement.text
+
+
+def _lead(members: list[_Candidate], weights: Mapping[str, float],
+          elsewhere: Callable[[tuple[str, str, str]], bool]) -> Statement | None:
+    """The point's wording: a standalone reported fact, most central, else most relevant.
+
+    When every member opens with a pronoun ("Its release is anticipated..."), the lead is
+    the member with the sentence before it in its passage, quoted together (still the
+    article's own words, in order), unless that sentence belongs to another point
+    (``elsewhere``); with no such sentence, the point has no lead.
+    """
+    centroid = frozenset(f for c in members for f in c.sentence.features)
+
+    def key(c: _Candidate) -> tuple[bool, bool, float, int]:
+        text = c.sentence.statement.text
+        return (not _standalone(text), _commentary(text),
+                -(cosine(c.sentence.features, centroid, weights) + c.relevance / 10),
+                c.sentence.words)
+
+    best = min(members, key=key).sentence
+    if _standalone(best.statement.text):
+        return best.statement
+    for c in sorted(members, key=key):
+        context = c.sentence.context
+        key_of = (c.sentence.statement.slug, c.sentence.statement.anchor, context)
+        if (context and _standalone(context) and not context.rstrip().endswith("?")
+                and not elsewhere(key_of)):
+            passage = c.sentence.passage
+            start = passage.find(context)
+            end = passage.find(c.sentence.statement.text, start)
+            if start >= 0 and end >= 0:
+                excerpt = passage[start:end + len(c.sentence.statement.text)]
+                return replace(c.sentence.statement, text=excerpt)
+    return None
+
+
+def _key_point(members: list[_Candidate], weights: Mapping[str, float], theme: str,
+               elsewhere: Callable[[tuple[str, str, str]], bool]) -> KeyPoint | None:
+    lead = _lead(members, weights, elsewhere)
+    if lead is None:
+        return None
+    others = sorted((c.sentence for c in members if c.sentence.statement is not lead
+                     and (c.sentence.statement.slug, c.sentence.statement.anchor,
+                          c.sentence.statement.text) != (lead.slug, lead.anchor, lead.text)),
                     key=lambda m: (m.article, m.statement.anchor))
-    statements = tuple(dict.fromkeys([lead.statement, *(m.statement for m in others)]))
-    return KeyPoint(lead.statement.text, statements, len({m.source for m, _ in members}),
-                    round(max(r for _, r in members), 2), (theme,))
+    statements = tuple(dict.fromkeys([lead, *(m.statement for m in others)]))
+    return KeyPoint(lead.text, statements, len({c.sentence.source for c in members}),
+                    round(max(c.relevance for c in members), 2), (theme,))
 
 
 def _key_points(theme: Theme, sentences: list[_Sentence], weights: Mapping[str, float],
-                cache: dict[str, float]) -> tuple[list[tuple[_Sentence, float]], ...]:
-    """Clusters of relevant claims, best first: most sources, then most relevant."""
-    candidates = [(s, r) for s in sentences if _claim_like(s)
-                  for r in [_relevance(theme, s, cache)] if r > 0]
+                cache: dict[str, float]) -> list[list[_Candidate]]:
+    """Clusters of relevant claims, best first: most sources, then most relevant.
 
-    def rank(members: list[tuple[_Sentence, float]]) -> tuple[int, float, str, str]:
-        lead = max(members, key=lambda m: m[1])[0].statement
-        return (-len({s.source for s, _ in members}), -max(r for _, r in members),
-                lead.slug, lead.anchor)
-
-    return tuple(sorted(_cluster(candidates, weights), key=rank)[:KEY_POINTS])
-
-
-def _bottom_line(clusters: Sequence[list[tuple[_Sentence, float]]],
-                 weights: Mapping[str, float]) -> tuple[Statement, ...]:
-    """From the best-corroborated points, the sentence that agrees most with other sources.
-
-    Each sentence is scored by its average similarity to the point's sentences from other
-    sources; it must read on its own (no leading pronoun) and say enough (12+ words).
+    A candidate is relevant through its sentence or its passage (a claim belongs to the
+    theme its paragraph is about). A point is on the theme only when most of its sources
+    (more than half) state it in a sentence with the theme's own terms: a claim one
+    source happens to mention next to a theme term is not the theme's claim.
     """
-    chosen = []
-    for members in clusters:
-        if len(chosen) == BOTTOM_LINE:
-            break
-        options = []
-        for s, relevance in members:
-            if not (_standalone(s) and s.words >= 12):
-                continue
-            others = [o for o, _ in members if o.source != s.source]
-            agreement = sum(cosine(s.features, o.features, weights) for o in others) / max(
-                1, len(others))
-            options.append((-agreement, -relevance, s.statement.slug, s.statement.anchor, s))
-        if options:
-            chosen.append(min(options)[-1].statement)
-    return tuple(chosen)
+    candidates = [c for s in sentences if _claim_like(s)
+                  for c in [_candidate(theme, s, cache)] if c.relevance > 0]
+
+    def rank(members: list[_Candidate]) -> tuple[int, float, str, str]:
+        lead = max(members, key=lambda c: c.relevance).sentence.statement
+        return (-len({c.sentence.source for c in members}),
+                -max(c.relevance for c in members), lead.slug, lead.anchor)
+
+    clusters = [c for c in _cluster(candidates, weights) if _on_theme(c)]
+    return sorted(clusters, key=rank)
+
+
+def _on_theme(members: list[_Candidate]) -> bool:
+    sources = {c.sentence.source for c in members}
+    stating = {c.sentence.source for c in members if c.own > 0}
+    return 2 * len(stating) > len(sources)
+
+
+def _bottom_options(members: list[_Candidate], weights: Mapping[str, float]
+                    ) -> tuple[Statement, ...]:
+    """A point's sentences fit for a bottom line, best first.
+
+    They must read on their own (no leading pronoun) and say enough (12+ words); reported
+    facts come before commentary, then the sentences that agree most with the point's
+    other sources (average similarity), then the most relevant.
+    """
+    options = []
+    for c in members:
+        s = c.sentence
+        if not (_standalone(s.statement.text) and s.words >= 12):
+            continue
+        others = [o.sentence for o in members if o.sentence.source != s.source]
+        agreement = sum(cosine(s.features, o.features, weights) for o in others) / max(
+            1, len(others))
+        options.append((_commentary(s.statement.text), -agreement, -c.relevance,
+                        s.statement.slug, s.statement.anchor, s.statement))
+    return tuple(option[-1] for option in sorted(options))
 
 
 def _timeline(window: Sequence[Article], sentences: list[_Sentence]) -> tuple[TimelineEntry, ...]:
@@ -351,63 +488,6 @@ def _day(value: date | datetime | None) -> date | None:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Predicate:
-    """A yes/no fact sources can state or deny, recognized by phrases."""
-
-    question: str
-    affirm: tuple[str, ...]
-    deny: tuple[str, ...]
-
-
-PREDICATES = (
-    Predicate("Was it released to the public?",
-              affirm=(r"launched publicly", r"public launch", r"released publicly",
-                      r"publicly released", r"consumer app", r"developer api",
-                      r"\bapp and api\b"),
-              deny=(r"never (?:been )?released", r"never (?:been )?(?:publicly )?launched",
-                    r"(?:was|has) not (?:been )?(?:publicly )?released",
-                    r"never (?:made )?(?:publicly )?available")),
-)
-
-
-def _names(text: str) -> set[str]:
-    return {m.group() for m in re.finditer(r"\b[A-Z][a-zA-Z]+\b", text)}
-
-
-def _disagreements(sentences: list[_Sentence]) -> tuple[Disagreement, ...]:
-    """Pairs where one source denies what another affirms, about a name both passages use."""
-    found = []
-    for predicate in PREDICATES:
-        denied = [s for s in sentences if any(re.search(p, s.statement.text, re.I)
-                                              for p in predicate.deny)]
-        affirmed = [s for s in sentences if any(re.search(p, s.statement.text, re.I)
-                                                for p in predicate.affirm)
-                    and s not in denied]
-        for topic in _shared_topics(denied, affirmed):
-            no = [s for s in denied if topic in _names(s.passage)]
-            yes = [s for s in affirmed if topic in _names(s.passage)
-                   and any(s.source != d.source for d in no)]
-            if no and yes:
-                found.append(Disagreement(topic, predicate.question,
-                                          tuple(dict.fromkeys(s.statement for s in yes)),
-                                          tuple(dict.fromkeys(s.statement for s in no))))
-    return tuple(found)
-
-
-def _shared_topics(denied: list[_Sentence], affirmed: list[_Sentence]) -> list[str]:
-    """Names mentioned in a denying passage and in an affirming one of another source."""
-    topics: dict[str, int] = {}
-    for d in denied:
-        for a in affirmed:
-            if a.source == d.source:
-                continue
-            for name in _names(d.passage) & _names(a.passage) - {"OpenAI", "The", "It"}:
-                topics[name] = topics.get(name, 0) + 1
-    best = max(topics.items(), key=lambda kv: (kv[1], kv[0]), default=None)
-    return [best[0]] if best else []
-
-
 def _digest_inputs(theme: Theme, articles: Sequence[Article], window: int = WINDOW) -> str:
     """Everything ``theme_digest`` reads: the theme, the count, the window's articles whole."""
     return fingerprint(repr(theme), str(window), str(len(articles)),
@@ -420,18 +500,34 @@ def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW
     recent = list(articles[:window])
     sentences = [s for order, a in enumerate(recent) for s in _article_sentences(a, order)]
     weights = idf(s.features for s in sentences)
-    cache: dict[str, float] = {}
     names = count_names([(a.slug, [s.statement.text for s in sentences
                                    if s.statement.slug == a.slug]) for a in recent])
-    clusters = _key_points(theme, sentences, weights, cache)
+    clusters = _key_points(theme, sentences, weights, {})
+    home = {_key(c.sentence): i for i, members in enumerate(clusters) for c in members}
+    points = [(point, _bottom_options(members, weights)) for i, members in enumerate(clusters)
+              for point in [_key_point(members, weights, theme.slug,
+                                       lambda key, i=i: home.get(key, i) != i)]
+              if point][:KEY_POINTS]
+    published = {a.slug: _day(a.date) for a in recent}
+    said = [Said(s.statement, s.source, s.passage, published[s.statement.slug])
+            for s in sentences]
+    options = tuple(o for _, o in points)
     return ThemeDigest(
         theme.slug, len(articles), len(recent),
-        bottom_line=_bottom_line(clusters, weights),
-        key_points=tuple(_key_point(c, weights, theme.slug) for c in clusters),
-        disagreements=_disagreements(sentences),
+        bottom_line=tuple(o[0] for o in options if o)[:BOTTOM_LINE],
+        key_points=tuple(p for p, _ in points),
+        bottom_line_options=options,
+        disagreements=disagreements(said),
         timeline=_timeline(recent, sentences),
         names=names,
     )
+
+
+def _same_claim(a: KeyPoint, b: KeyPoint) -> bool:
+    """Two points (of different themes) citing mostly the same sentences state one claim."""
+    shared = {(s.slug, s.anchor, s.text) for s in a.statements} & {
+        (s.slug, s.anchor, s.text) for s in b.statements}
+    return len(shared) >= 0.5 * min(len(a.statements), len(b.statements))
 
 
 def _top_points(digests: Sequence[ThemeDigest]) -> tuple[KeyPoint, ...]:
@@ -439,22 +535,86 @@ def _top_points(digests: Sequence[ThemeDigest]) -> tuple[KeyPoint, ...]:
     merged: list[KeyPoint] = []
     for point in sorted((p for d in digests for p in d.key_points),
                         key=lambda p: (-p.sources, -p.relevance, p.lead.slug, p.lead.anchor)):
-        cited = set(point.statements)
-        same = next((m for m in merged if len(cited & set(m.statements))
-                     >= 0.5 * min(len(cited), len(m.statements))), None)
-        if same is None:
+        index = next((i for i, m in enumerate(merged) if _same_claim(point, m)), None)
+        if index is None:
             merged.append(point)
         else:
-            index = merged.index(same)
-            merged[index] = KeyPoint(same.text, same.statements, same.sources, same.relevance,
-                                     tuple(dict.fromkeys(same.themes + point.themes)))
+            same = merged[index]
+            merged[index] = replace(same, themes=tuple(dict.fromkeys(same.themes + point.themes)))
     return tuple(merged[:TOP_POINTS])
+
+
+def _owners(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
+            ) -> dict[tuple[str, int], str]:
+    """For each key point (theme, rank), the theme whose claim it most is: among the themes
+    stating the same claim, the one that ranks it highest, then the one it is most relevant
+    to for the theme's threshold, then the first. Quadratic in the number of key points,
+    which is at most themes x KEY_POINTS."""
+    threshold = {t.slug: t.threshold or 1.0 for t in themes}
+    order = {t.slug: i for i, t in enumerate(themes)}
+    points = [(d.theme, rank, p) for d in digests for rank, p in enumerate(d.key_points)]
+    owners = {}
+    for theme, rank, point in points:
+        rivals = [(theme, rank, point)] + [(t, r, q) for t, r, q in points
+                                           if t != theme and _same_claim(point, q)]
+        owners[(theme, rank)] = min(rivals, key=lambda r: (
+            r[1], -r[2].relevance / threshold[r[0]], order.get(r[0], 0)))[0]
+    return owners
+
+
+_STAGES = (("own", True, BOTTOM_LINE), ("free", True, BOTTOM_LINE),
+           ("own", False, BOTTOM_LINE), ("free", False, BOTTOM_LINE), ("any", False, 2))
+"""Bottom-line passes: which points (owned, not stated by another card, any), reported
+facts only or commentary too, and how many lines a theme may reach in the pass."""
+
+
+def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
+                  ) -> tuple[ThemeDigest, ...]:
+    """Bottom lines that do not repeat one another across themes, where the themes allow.
+
+    Passes over the themes (``_STAGES``), each taking points in rank order: the claims a
+    theme owns (``_owners``), then claims no other theme's bottom line states, first as
+    reported facts, then with commentary, up to BOTTOM_LINE; last, a theme still under two
+    lines takes any sentence not yet used. A line that restates one already in the same
+    bottom line (cosine of their words and concepts at RESTATES or more) is skipped.
+    """
+    owners = _owners(themes, digests)
+    chosen: dict[str, list[tuple[int, KeyPoint, Statement]]] = {d.theme: [] for d in digests}
+    used: set[Statement] = set()
+
+    def elsewhere(theme: str, point: KeyPoint) -> bool:
+        return any(_same_claim(point, q) for t, picks in chosen.items() if t != theme
+                   for _, q, _ in picks)
+
+    def fresh(option: Statement, picks: list[tuple[int, KeyPoint, Statement]]) -> bool:
+        mine = features(option.text)
+        return option not in used and all(
+            cosine(mine, features(s.text), {}) < RESTATES for _, _, s in picks)
+
+    for stage, facts_only, limit in _STAGES:
+        for d in digests:
+            for rank, (point, options) in enumerate(zip(d.key_points, d.bottom_line_options,
+                                                        strict=True)):
+                picks = chosen[d.theme]
+                if len(picks) >= limit or any(p is point for _, p, _ in picks):
+                    continue
+                if stage == "own" and owners[(d.theme, rank)] != d.theme:
+                    continue
+                if stage != "any" and elsewhere(d.theme, point):
+                    continue
+                statement = next((o for o in options if fresh(o, picks)
+                                  and not (facts_only and _commentary(o.text))), None)
+                if statement is not None:
+                    picks.append((rank, point, statement))
+                    used.add(statement)
+    return tuple(replace(d, bottom_line=tuple(s for _, _, s in sorted(
+        chosen[d.theme], key=lambda pick: pick[0]))) for d in digests)
 
 
 def build_digest(themes: Sequence[Theme], articles: Sequence[Article],
                  window: int = WINDOW) -> Digest:
     """The whole edition's briefing; ``articles`` newest first, each with its final themes."""
-    digests = tuple(theme_digest(t, [a for a in articles if t.slug in a.themes], window)
-                    for t in themes)
+    digests = _bottom_lines(themes, [
+        theme_digest(t, [a for a in articles if t.slug in a.themes], window) for t in themes])
     dates = [_day(a.date) for a in articles if a.date is not None]
     return Digest(digests, _top_points(digests), max((d for d in dates if d), default=None))

@@ -458,7 +458,8 @@ def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Ar
                 scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
     """Order classified articles newest first and digest them: what aggregates draw from."""
     ordered = newest_first(articles, config)
-    return Site(config, themes, ordered, scores, build_digest(themes, ordered))
+    return Site(config, themes, ordered, scores,
+                build_digest(themes, ordered, config.digest_window))
 
 
 def render_site(site: Site, project: Project, env: jinja2.Environment | None = None,

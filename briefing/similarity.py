@@ -1,10 +1,13 @@
 """Explainable sentence similarity: content-word stems, a small concept thesaurus, TF-IDF cosine.
 
 Two sentences are near-duplicates when they share rare content words or concepts. Words
-are lowercased, hyphens dropped ("pre-training" = "pretraining"), suffixes trimmed by a
-few rules ("completed", "completion", "complete" -> "complet"). The thesaurus maps
-different wordings of the same idea ("shut down", "discontinue", "scrap") to one
-concept token, so paraphrases across publishers meet. Nothing is learned or downloaded.
+are lowercased and stemmed with the Snowball (Porter 2) English stemmer ("completed",
+"completion" -> "complet"); a hyphenated word counts joined and by its parts
+("pre-training" = "pretraining"; "billion-dollar" also gives "billion"). The thesaurus maps
+different wordings of one idea ("shut down", "discontinue", "scrap") to one concept token,
+so paraphrases across publishers meet; its phrases are matched on stems, so every
+inflection counts ("stepped back", "steps back"). A negated concept ("no release date",
+"never released") is a different token from the concept itself. Nothing is learned or downloaded.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
-from briefing.classify import term_pattern
+import snowballstemmer
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also although am among an and any are as at
@@ -27,52 +31,90 @@ say she should since so some still such than that the their theirs them then the
 they this those though through thus to too toward towards under until up upon us very was
 we were what whatever when where whether which while who whom whose why will with within
 without would yet you your yours new one two three according also reportedly reported
-report reports company
+report reports company never
 """.split())  # noqa: SIM905 (a word list reads better as text)
 
 CONCEPTS: Mapping[str, tuple[str, ...]] = {
-    "~end": ("shut down", "shutting down", "shutdown", "discontinu*", "kill*", "cancel*",
-             "sunset*", "wind down", "winding down", "scrap*", "exit*", "abandon*",
-             "goodbye", "not proceeding", "retreat"),
-    "~compute": ("compute", "computing", "computational", "gpu*", "chips", "datacenter*",
-                 "data center*", "capacity"),
-    "~complete": ("complet*", "finish*", "milestone"),
-    "~release": ("launch*", "release*", "ship*", "arrive", "unveil*", "rollout"),
-    "~redirect": ("redirect*", "realloca*", "free up", "freed", "channel*", "feed*",
-                  "allocat*", "pointed at", "free*"),
-    "~reduce": ("step* back", "stepping back", "reduc*", "pull* back", "scal* back",
-                "deprioriti*"),
+    "~end": ("shut down", "shutdown", "discontinue", "kill", "cancel", "sunset", "wind down",
+             "scrap", "exit", "abandon", "goodbye", "not proceeding", "retreat", "dead"),
+    "~compute": ("compute", "computing", "computational", "gpu", "chip", "datacenter",
+                 "data center", "capacity", "processing power"),
+    "~complete": ("=completed", "=completes", "=completing", "=completion", "finish",
+                  "wrap up"),
+    "~release": ("launch", "release", "ship", "arrive", "roll out", "rollout", "go live"),
+    "~redirect": ("redirect", "reallocate", "free up", "freed", "divert", "repurpose",
+                  "channel compute", "shift resources", "to feed"),
+    "~reduce": ("step back", "stepped back", "pull back", "scale back", "cut back", "reduce",
+                "deprioritize", "relinquish", "hand off"),
     "~model": ("model", "llm", "flagship"),
-    "~money": ("billion*", "million*", "trillion*", "investment*", "capital"),
-    "~enterprise": ("enterprise*", "business*", "b2b", "corporate", "professional*"),
+    "~money": ("billion", "million", "trillion", "investment", "capital", "dollar"),
+    "~enterprise": ("enterprise", "business", "b2b", "corporate", "professional"),
+    "~deal": ("deal", "partnership", "licensing", "agreement", "contract", "pact", "tie-up"),
+    "~constraint": ("constrained", "constraint", "scarce", "scarcity", "shortage", "limited"),
 }
+"""Concept -> wordings. A wording is matched as a run of stems, so inflections count;
+one starting with "=" only as written ("=completed" is not the adjective "complete")."""
+_NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "cannot", "n't"})
+"""A concept just after one of these is its opposite ("no release date" is not a release)."""
 CONCEPT_BOOST = 2.0
 """Concept tokens stand for a whole family of wordings: they weigh more than one word."""
-_SUFFIXES = ("ational", "ations", "ation", "ings", "ing", "ions", "ion", "ments", "ment",
-             "edly", "ed", "ies", "es", "ly", "s", "e")
 _WORD = re.compile(r"[a-z0-9$]+(?:[-'’][a-z0-9]+)*")
+_STEMMER = snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Trim one common suffix when at least four letters remain."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] if suffix != "ies" else word[:-3] + "y"
-    return word
+    """The Snowball (Porter 2) stem of a lowercase word."""
+    return str(_STEMMER.stemWord(word))
+
+
+def _tokens(text: str) -> list[str]:
+    """Lowercase words, possessives cut ("Sora's" -> "sora"), dollar signs dropped."""
+    return [re.sub(r"['’]s$", "", raw).lstrip("$") for raw in _WORD.findall(text.lower())]
+
+
+def _phrase(wording: str) -> tuple[str, ...]:
+    if wording.startswith("="):
+        return tuple("=" + w for w in re.split(r"[\s-]+", wording[1:].lower()))
+    return tuple(stem(w) for w in re.split(r"[\s-]+", wording.lower()))
+
+
+_CONCEPT_PHRASES = {concept: tuple(_phrase(w) for w in wordings)
+                    for concept, wordings in CONCEPTS.items()}
+_CONCEPTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _concept, _phrases in _CONCEPT_PHRASES.items():
+    for _stems in _phrases:
+        _CONCEPTS_BY_FIRST.setdefault(_stems[0], []).append((_stems, _concept))
 
 
 def features(text: str) -> frozenset[str]:
-    """The content stems and concept tokens of a piece of text."""
-    lower = text.lower()
-    found = set()
-    for raw in _WORD.findall(lower):
-        word = re.sub(r"['’]s$", "", raw).replace("-", "").replace("'", "").replace("’", "")
-        word = word.lstrip("$")
-        if word and word not in STOPWORDS and not (word.isdigit() and len(word) < 2):
-            found.add(stem(word))
-    for concept, phrases in CONCEPTS.items():
-        if any(term_pattern(p).search(lower) for p in phrases):
-            found.add(concept)
+    """The content stems and concept tokens of a piece of text.
+
+    A word that is part of a concept's wording counts as the concept only, so two
+    sentences using the same word ("release") do not score it twice (stem and concept).
+    """
+    found: set[str] = set()
+    words: list[str] = []  # every word, stopwords too: concept wordings use them
+    for token in _tokens(text):
+        parts = [p for p in re.split(r"[-'’]", token) if p]
+        joined = "".join(parts)
+        words.extend(parts)
+        # A part must be a word of its own ("billion" of "billion-dollar", not "pre").
+        kept = {joined, *(p for p in parts if len(p) > 3)} if len(parts) > 1 else {joined}
+        found.update(stem(w) for w in kept
+                     if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
+    stems = [stem(w) for w in words]
+    for i, first in enumerate(stems):
+        negated = any(w in _NEGATIONS for w in words[max(0, i - 2):i])
+        for wording, concept in (*_CONCEPTS_BY_FIRST.get(first, ()),
+                                 *_CONCEPTS_BY_FIRST.get("=" + words[i], ())):
+            span = range(i, i + len(wording))
+            exact = wording[0].startswith("=")
+            if tuple(("=" + words[j] if exact else stems[j]) if j < len(words) else ""
+                     for j in span) == wording:
+                found.add(concept + ("-not" if negated and wording[0] not in _NEGATIONS
+                                     else ""))
+                found.difference_update(stems[j] for j in span)
     return frozenset(found)
 
 

@@ -18,6 +18,7 @@ def test_project_config_loads_with_its_values():
     assert config.base_url.startswith("https://") and config.base_url.endswith("/")
     assert config.timezone == "America/New_York"
     assert config.feed_size == 50
+    assert config.digest_window == 40
 
 
 def test_missing_config_file_means_defaults(tmp_path):
@@ -36,6 +37,8 @@ def test_unknown_key_is_an_error_naming_the_key(tmp_path):
     ("timezone: Mars/Olympus\n", "time zone"),
     ("feed_size: 0\n", "feed_size"),
     ("feed_size: yes\n", "feed_size"),
+    ("digest_window: 0\n", "digest_window"),
+    ("digest_window: 2.5\n", "digest_window"),
     ("base_url: example.org\n", "base_url"),
     ("search: \"yes\"\n", "search"),
     ("title: [a, b]\n", "title"),

@@ -62,12 +62,15 @@ def test_passage_anchors_on_pages_are_the_ones_the_digest_cites(site):
 
 
 def test_sora_shutdown_freeing_compute_for_spud_is_one_point_with_its_sources(digest):
-    point = point_citing(brief(digest, "compute").key_points, SORA_000,
-                         "compute freed from Sora's shutdown")
-    assert {s.slug for s in point.statements} >= {SORA_000, PIVOT_004, SUNSET_003}
-    assert point.sources >= 3
-    assert any("free up the substantial computational resources" in s.text
-               for s in point.statements)
+    points = brief(digest, "compute").key_points
+    point = point_citing(points, SORA_000, "compute freed from Sora's shutdown")
+    # 001 says "GPU resources ... redirected", 004 "free up ... computational resources".
+    assert point is point_citing(points, SPUD_001, "redirecting the vast GPU resources")
+    assert point is point_citing(points, PIVOT_004, "free up the substantial computational")
+    assert {s.slug for s in point.statements} >= {SORA_000, SPUD_001, PIVOT_004, SUNSET_003}
+    assert point.sources >= 4 and points[0] == point
+    # The lead is a reported fact, not 000's "likely" nor 004's "underscores that".
+    assert "likely" not in point.text and "underscores" not in point.text
 
 
 def test_spud_finished_pretraining_is_the_top_spud_point_merged_across_sources(digest):
@@ -82,7 +85,49 @@ def test_spud_finished_pretraining_is_the_top_spud_point_merged_across_sources(d
 def test_altman_stepping_back_from_safety_oversight_is_a_governance_point(digest):
     points = brief(digest, "governance").key_points
     point = point_citing(points, SPUD_001, "stepped back from direct oversight of safety")
+    assert point is point_citing(points, SORA_000, "reducing his day-to-day oversight of safety")
     assert point.sources >= 2 and points.index(point) == 0
+
+
+def test_the_end_of_the_disney_deal_is_an_enterprise_pivot_point_from_three_sources(digest):
+    # Dropping the consumer-media partnership is the other side of the enterprise turn.
+    points = brief(digest, "enterprise-pivot").key_points
+    point = point_citing(points, SORA_000, "licensing deal with Disney")
+    assert point is point_citing(points, SPUD_001, "billion-dollar partnership with Disney")
+    assert point is point_citing(points, KILLED_002, "$1 billion Disney deal")
+    assert point.sources == 3 and points.index(point) < 3
+    assert "Disney" in point.text
+    for theme in ("compute", "governance", "spud"):  # not their claim, though in their articles
+        assert not any("Disney" in s.text for p in brief(digest, theme).key_points
+                       for s in p.statements), theme
+
+
+def test_distinct_claims_stay_apart(digest):
+    spud = brief(digest, "spud").key_points
+    # "no release date" (000) and "Its release is anticipated in a few weeks" (004) are
+    # different claims that share a word.
+    no_date = [p for p in spud if any("no release date" in s.text for s in p.statements)]
+    assert not any("anticipated" in s.text for p in no_date for s in p.statements)
+    enterprise = brief(digest, "enterprise-pivot").key_points
+    super_app = point_citing(enterprise, KILLED_002, "into a single 'super app'")
+    disney = point_citing(enterprise, KILLED_002, "$1 billion Disney deal")
+    assert super_app is not disney
+    compute = brief(digest, "compute").key_points
+    constrained = point_citing(compute, KILLED_002, "struggling with compute constraints")
+    assert constrained is not point_citing(compute, SORA_000, "compute freed from Sora's")
+
+
+def test_a_point_is_on_theme_only_if_most_of_its_sources_say_it_in_theme_terms(digest):
+    # 004's "The new LLM is internally codenamed Spud" sits next to a reorg, and 000's
+    # sentence about the codename says "restructuring": still not a governance claim.
+    governance = brief(digest, "governance").key_points
+    assert not any("codenamed" in s.text for p in governance for s in p.statements)
+    for theme in THEMES:
+        for point in brief(digest, theme.slug).key_points:
+            sources = {s.source for s in point.statements}
+            stating = {s.source for s in point.statements
+                       if score_theme(theme, "", s.text).score > 0}
+            assert 2 * len(stating) > len(sources) or point.sources > len(sources), point.text
 
 
 def test_no_key_point_is_off_theme_and_no_sentence_is_in_two_points(digest, site):
@@ -128,11 +173,15 @@ def test_year_less_dates_need_an_article_date():
 
 
 def test_only_the_real_contradiction_is_flagged(digest):
+    # Not flagged: "first unveiled in February 2024" (004) and "launched publicly in
+    # September 2025" (000) are different events, not two dates for one.
     (flag,) = brief(digest, "spud").disagreements
     assert flag.topic == "Sora"
-    assert [s.slug for s in flag.denied] == [PIVOT_004]
-    assert "never released as a public product" in flag.denied[0].text
-    assert {SORA_000, KILLED_002} <= {s.slug for s in flag.affirmed}
+    yes, no = flag.sides
+    assert (yes.label, no.label) == ("Yes", "No")
+    assert [s.slug for s in no.statements] == [PIVOT_004]
+    assert "never released as a public product" in no.statements[0].text
+    assert {SORA_000, KILLED_002} <= {s.slug for s in yes.statements}
     assert brief(digest, "enterprise-pivot").disagreements == ()  # seed 004 is not in it
 
 
@@ -144,12 +193,54 @@ def test_who_and_what_counts_people_and_organizations(digest):
     assert not {"The", "March", "CEO", "AI"} & set(names)
 
 
+DANGLING = re.compile(r"^(?:It|Its|It’s|He|His|She|Her|They|Their|This|That|These|Those|"
+                      r"But|And|So|However|Ultimately|Conversely)\b")
+
+
 def test_bottom_line_is_two_to_four_cited_sentences(digest):
     for theme in THEMES:
         lines = brief(digest, theme.slug).bottom_line
         assert 2 <= len(lines) <= 4
         assert all(s.anchor.startswith("p-") for s in lines)
-        assert not any(s.text.startswith(("It ", "This ", "That ", "He ")) for s in lines)
+        assert not any(DANGLING.match(s.text) for s in lines)
+        cited = {s for p in brief(digest, theme.slug).key_points for s in p.statements}
+        assert set(lines) <= cited
+
+
+def test_front_page_cards_do_not_repeat_one_another(digest):
+    lines = [(t.slug, s) for t in THEMES for s in brief(digest, t.slug).bottom_line]
+    assert len({s for _, s in lines}) == len(lines)
+    # Nor the same claim in other words: each line's point is its own theme's.
+    claims = {}
+    for theme, statement in lines:
+        point = next(p for p in brief(digest, theme).key_points if statement in p.statements)
+        for other, seen in claims.items():
+            shared = set(point.statements) & set(seen.statements)
+            assert len(shared) < 0.5 * min(len(point.statements), len(seen.statements)), (
+                theme, other, statement.text)
+        claims[(theme, statement)] = point
+    # The compute card states the compute story (freed GPUs or the constraint on them).
+    assert any("compute" in s.text.lower() or "gpu" in s.text.lower()
+               for s in brief(digest, "compute").bottom_line)
+
+
+def test_no_lead_leans_on_a_sentence_it_does_not_show(digest):
+    for theme in THEMES:
+        for point in brief(digest, theme.slug).key_points:
+            assert not DANGLING.match(point.text), (theme.slug, point.text)
+            assert not re.match(r"^(?:When|If|While) (?:it|they|he|she)\b", point.text)
+
+
+def test_a_point_whose_sentences_all_lean_back_is_quoted_with_the_sentence_before(tmp_path):
+    theme = THEMES[-1]  # spud
+    body = ("Staff were told the new model is codenamed Spud and has finished pretraining. "
+            "Its release is anticipated within a few weeks, according to two people briefed.")
+    article = parse_article(f"---\ntitle: Spud news\nslug: spud-news\ndate: 2026-03-20\n"
+                            f"publisher: Wire\n---\n\n{body}\n", "spud-news.md")
+    digest = theme_digest(theme, [article])
+    texts = [p.text for p in digest.key_points]
+    assert texts and all(not DANGLING.match(t) for t in texts)
+    assert all(t in body for t in texts)  # the article's own words, in order
 
 
 def test_each_theme_reads_only_its_newest_window(site):
@@ -162,6 +253,35 @@ def test_each_theme_reads_only_its_newest_window(site):
 
 def test_digest_is_deterministic(site):
     assert build_digest(THEMES, site.articles) == build_digest(THEMES, site.articles)
+
+
+def test_the_window_is_a_site_setting(site):
+    small = pipeline.assemble(SiteConfig(digest_window=2), THEMES, list(site.articles))
+    assert {t.window for t in small.digest.themes} == {2}
+    assert {t.window for t in site.digest.themes} == {5, 4, 3}  # the default reads them all
+
+
+def dated(slug: str, publisher: str, text: str) -> Article:
+    return parse_article(f"---\ntitle: {slug}\nslug: {slug}\ndate: 2026-03-20\n"
+                         f"publisher: {publisher}\n---\n\n{text}\n", f"{slug}.md")
+
+
+def test_two_dates_for_one_event_are_a_disagreement_but_two_events_are_not():
+    theme = THEMES[-1]
+    a = dated("a", "Wire", "Codenamed Spud, the model follows Sora. Sora launched publicly in "
+                           "September 2025 after months of tests.")
+    b = dated("b", "Daily", "Spud is the new model. Back then, Sora was released to the public "
+                            "in December 2024, to long queues.")
+    c = dated("c", "Post", "Spud is the new model, people said. The Sora model, first unveiled "
+                           "in February 2024, impressed researchers.")
+    (flag,) = theme_digest(theme, [a, b]).disagreements
+    assert flag.topic == "Sora" and flag.question == "When was it released to the public?"
+    assert [(side.label, [s.slug for s in side.statements]) for side in flag.sides] == [
+        ("December 2024", ["b"]), ("September 2025", ["a"])]
+    assert theme_digest(theme, [a, c]).disagreements == ()  # unveiled, then launched
+    same = dated("d", "Wire", "Spud is the new model. Sora was released publicly in "
+                              "December 2024.")
+    assert theme_digest(theme, [a, same]).disagreements == ()  # one source, not two
 
 
 def test_pages_show_the_briefing_and_a_fifth_theme_needs_no_code(tmp_path):

@@ -143,7 +143,7 @@ def test_cli_exit_status_and_one_line_errors(project, capsys):
     assert main(["--root", str(project.root), "build"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["briefing.yaml: error: unknown key 'titel' (known: base_url, description, "
-                   "feed_size, language, search, timezone, title)"]
+                   "digest_window, feed_size, language, search, timezone, title)"]
     assert "Traceback" not in "\n".join(err)
 
 
