@@ -453,7 +453,8 @@ def _bottom_options(members: list[_Candidate], weights: Mapping[str, float]
             1, len(others))
         options.append((_commentary(s.statement.text), -agreement, -c.relevance,
                         s.statement.slug, s.statement.anchor, s.statement))
-    return tuple(option[-1] for option in sorted(options))
+    # Ties on every key (one sentence met twice) keep their order: Statements don't compare.
+    return tuple(option[-1] for option in sorted(options, key=lambda option: option[:-1]))
 
 
 def _timeline(window: Sequence[Article], sentences: list[_Sentence]) -> tuple[TimelineEntry, ...]:
