@@ -54,6 +54,8 @@ __all__ = ["Digest", "Disagreement", "KeyPoint", "Statement", "ThemeDigest", "Ti
 
 WINDOW = 40
 """How many of a theme's newest articles its briefing reads."""
+_EPSILON = 1e-9
+"""Slack for float rounding when a bound is compared with a threshold."""
 MERGE_THRESHOLD = 0.3
 """Cosine above which two sentences state the same point."""
 RESTATES = 0.25
@@ -238,7 +240,8 @@ class _Clusters:
         self.index: dict[str, set[int]] = {}
 
     def unit(self, sentence: _Sentence) -> dict[str, float]:
-        raw = {f: self.weights.get(f, 1.0) for f in sentence.features}
+        # Sorted: the vectors' sums accumulate in this order, which must not follow hashing.
+        raw = {f: self.weights.get(f, 1.0) for f in sorted(sentence.features)}
         norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
         return {f: x / norm for f, x in raw.items()}
 
@@ -256,8 +259,10 @@ class _Clusters:
         for feature, x in unit.items():
             for cid in self.index.get(feature, ()):
                 dots[cid] = dots.get(cid, 0.0) + x * self.sums[cid][feature]
+        # fit() averages non-negative cosines and never exceeds the plain dot product, so a
+        # cluster whose dot is under the threshold can neither be joined nor kept: skip it.
         return {cid: self.fit(unit, source, cid, dot) for cid, dot in dots.items()
-                if self.members[cid]}
+                if self.members[cid] and dot >= MERGE_THRESHOLD - _EPSILON}
 
     @staticmethod
     def best(fits: Mapping[int, float]) -> int | None:
@@ -340,6 +345,17 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
     Only clusters of two or more members take part, larger first; a cluster is compared
     with those sharing a feature with it.
     """
+    # Each merge restarts the scan; links between clusters a merge did not touch are
+    # remembered (keyed by both clusters' versions) instead of computed again.
+    version = [0] * len(clusters.members)
+    links: dict[tuple[int, int, int, int], float] = {}
+
+    def link(a: int, b: int) -> float:
+        key = (a, b, version[a], version[b])
+        if key not in links:
+            links[key] = clusters.link(a, b)
+        return links[key]
+
     merged = True
     while merged:
         merged = False
@@ -348,9 +364,10 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
         for a in big:
             near = {b for f in clusters.sums[a] for b in clusters.index.get(f, ())}
             for b in sorted(near):
-                if b != a and len(clusters.members[b]) > 1 and \
-                        clusters.link(a, b) >= MERGE_THRESHOLD:
+                if b != a and len(clusters.members[b]) > 1 and link(a, b) >= MERGE_THRESHOLD:
                     clusters.merge(a, b, units, sources)
+                    version[a] += 1
+                    version[b] += 1
                     merged = True
             if merged:
                 break

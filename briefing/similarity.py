@@ -133,7 +133,9 @@ def cosine(a: frozenset[str], b: frozenset[str], weights: Mapping[str, float]) -
     """Cosine of two binary feature sets weighted by IDF squared (0 when either is empty)."""
     if not a or not b:
         return 0.0
-    shared = sum(weights.get(t, 1.0) ** 2 for t in a & b)
-    norm_a = math.sqrt(sum(weights.get(t, 1.0) ** 2 for t in a))
-    norm_b = math.sqrt(sum(weights.get(t, 1.0) ** 2 for t in b))
+    # fsum: sets iterate in hash order, which PYTHONHASHSEED changes; a plain sum would
+    # round differently per run and flip threshold decisions on larger corpora.
+    shared = math.fsum(weights.get(t, 1.0) ** 2 for t in a & b)
+    norm_a = math.sqrt(math.fsum(weights.get(t, 1.0) ** 2 for t in a))
+    norm_b = math.sqrt(math.fsum(weights.get(t, 1.0) ** 2 for t in b))
     return shared / (norm_a * norm_b)
