@@ -31,10 +31,12 @@ archive size; the whole digest is O(themes x window^2) plus O(articles) to pick 
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import repeat
 
 from briefing.cache import digest as fingerprint
 from briefing.cache import memoized
@@ -220,6 +222,12 @@ def _commentary(text: str) -> bool:
     return bool(_COMMENTARY.search(text))
 
 
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Sum of a[f] * b.get(f, 0.0) in a's order (each term and the order as written; the
+    loop runs in C, which is what makes clustering affordable)."""
+    return sum(map(operator.mul, a.values(), map(b.get, a.keys(), repeat(0.0))))
+
+
 class _Clusters:
     """Greedy average-link clusters of sentences, without comparing all pairs.
 
@@ -238,6 +246,8 @@ class _Clusters:
         self.members: list[list[int]] = []
         self.by_source: list[dict[str, tuple[dict[str, float], int]]] = []
         self.index: dict[str, set[int]] = {}
+        self.live: list[int] = []
+        """Per cluster, how many sources have members in it (non-empty by_source groups)."""
 
     def unit(self, sentence: _Sentence) -> dict[str, float]:
         # Sorted: the vectors' sums accumulate in this order, which must not follow hashing.
@@ -250,8 +260,7 @@ class _Clusters:
         others = [(sums, n) for src, (sums, n) in groups.items() if src != source and n]
         if not others:
             return dot / len(self.members[cid])
-        return sum(sum(x * sums.get(f, 0.0) for f, x in unit.items()) / n
-                   for sums, n in others) / len(others)
+        return sum(_dot(unit, sums) / n for sums, n in others) / len(others)
 
     def fits(self, unit: Mapping[str, float], source: str) -> dict[int, float]:
         """The fit to every non-empty cluster sharing a feature with the sentence."""
@@ -259,10 +268,22 @@ class _Clusters:
         for feature, x in unit.items():
             for cid in self.index.get(feature, ()):
                 dots[cid] = dots.get(cid, 0.0) + x * self.sums[cid][feature]
-        # fit() averages non-negative cosines and never exceeds the plain dot product, so a
-        # cluster whose dot is under the threshold can neither be joined nor kept: skip it.
+        # A cluster whose fit cannot reach the threshold can neither be joined nor kept:
+        # skip it, computing fit() (the costly part) only where its bound allows.
         return {cid: self.fit(unit, source, cid, dot) for cid, dot in dots.items()
-                if self.members[cid] and dot >= MERGE_THRESHOLD - _EPSILON}
+                if self.members[cid] and self.fit_bound(source, cid, dot)
+                >= MERGE_THRESHOLD - _EPSILON}
+
+    def fit_bound(self, source: str, cid: int, dot: float) -> float:
+        """An upper bound of ``fit`` from the sentence's dot product with the cluster's sum.
+
+        Cosines are non-negative, so the other sources' groups take at most ``dot``
+        between them (each group's average is at most its sum): their mean over the k
+        groups is at most dot / k. Without other sources, fit() is dot over the members.
+        Rounding in the running sums is orders below _EPSILON.
+        """
+        others = self.live[cid] - (1 if self.by_source[cid].get(source, (None, 0))[1] else 0)
+        return dot / (others or len(self.members[cid]))
 
     @staticmethod
     def best(fits: Mapping[int, float]) -> int | None:
@@ -276,8 +297,10 @@ class _Clusters:
             self.members.append([])
             self.sums.append({})
             self.by_source.append({})
+            self.live.append(0)
         self.members[cid].append(item)
         own_sum, own_count = self.by_source[cid].get(source, ({}, 0))
+        self.live[cid] += own_count == 0
         for feature, x in unit.items():
             self.sums[cid][feature] = self.sums[cid].get(feature, 0.0) + x
             own_sum[feature] = own_sum.get(feature, 0.0) + x
@@ -292,8 +315,29 @@ class _Clusters:
                  for src_b, (sb, nb) in self.by_source[b].items() if nb and src_a != src_b]
         if not pairs:
             pairs = [(self.sums[a], len(self.members[a]), self.sums[b], len(self.members[b]))]
-        return sum(sum(x * sb.get(f, 0.0) for f, x in sa.items()) / (na * nb)
-                   for sa, na, sb, nb in pairs) / len(pairs)
+        return sum(_dot(sa, sb) / (na * nb) for sa, na, sb, nb in pairs) / len(pairs)
+
+    def overlaps(self, a: int) -> dict[int, float]:
+        """The dot product of cluster a's sum with every cluster sharing a feature with it."""
+        dots: dict[int, float] = {}
+        for feature, x in self.sums[a].items():
+            for b in self.index[feature]:
+                dots[b] = dots.get(b, 0.0) + x * self.sums[b][feature]
+        return dots
+
+    def link_bound(self, a: int, b: int, dot: float) -> float:
+        """An upper bound of ``link`` from the dot product of the two clusters' sums.
+
+        Cosines are non-negative, so the cross-source pairs of groups take at most ``dot``
+        between them, each divided by at least the product of the smallest groups' sizes;
+        link() averages over those pairs. Rounding is orders below _EPSILON.
+        """
+        sizes_a = {src: n for src, (_, n) in self.by_source[a].items() if n}
+        sizes_b = {src: n for src, (_, n) in self.by_source[b].items() if n}
+        pairs = len(sizes_a) * len(sizes_b) - len(sizes_a.keys() & sizes_b.keys())
+        if not pairs:
+            return dot / (len(self.members[a]) * len(self.members[b]))
+        return dot / (pairs * min(sizes_a.values()) * min(sizes_b.values()))
 
     def merge(self, into: int, other: int, units: Sequence[Mapping[str, float]],
               sources: Sequence[str]) -> None:
@@ -308,6 +352,7 @@ class _Clusters:
             self.sums[cid][feature] -= x
             own_sum[feature] -= x
         self.by_source[cid][source] = (own_sum, own_count - 1)
+        self.live[cid] -= own_count == 1
 
 
 def _cluster(candidates: list[_Candidate], weights: Mapping[str, float]
@@ -362,13 +407,16 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
         big = sorted((cid for cid, m in enumerate(clusters.members) if len(m) > 1),
                      key=lambda cid: (-len(clusters.members[cid]), cid))
         for a in big:
-            near = {b for f in clusters.sums[a] for b in clusters.index.get(f, ())}
-            for b in sorted(near):
-                if b != a and len(clusters.members[b]) > 1 and link(a, b) >= MERGE_THRESHOLD:
+            dots = clusters.overlaps(a)
+            for b in sorted(dots):
+                if (b != a and len(clusters.members[b]) > 1
+                        and clusters.link_bound(a, b, dots[b]) >= MERGE_THRESHOLD - _EPSILON
+                        and link(a, b) >= MERGE_THRESHOLD):
                     clusters.merge(a, b, units, sources)
                     version[a] += 1
                     version[b] += 1
                     merged = True
+                    dots = clusters.overlaps(a)  # a grew: bounds from its new sum
             if merged:
                 break
 
