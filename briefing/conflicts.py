@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from briefing.similarity import STOPWORDS
 from briefing.statement import Statement
@@ -90,6 +91,9 @@ EVENTS = (
            r"\b(?:became|made) (?:publicly|generally) available\b")),
     Event("When was it founded?", (r"\b(?:was )?founded\b",)),
 )
+_EVENT_WORDINGS = tuple((re.compile(wording, re.I), index) for index, event in enumerate(EVENTS)
+                       for wording in event.wordings)
+"""Every event wording, compiled once, with its event's index (in EVENTS' order)."""
 _NAME = re.compile(r"\b[A-Z][\w.&-]*[\w](?:\s+(?:[A-Z][\w.&-]*[\w]|\d+(?:\.\d+)?)\b)*")
 _IGNORED_TOPICS = frozenset({"OpenAI", "The", "It"})
 
@@ -100,17 +104,25 @@ def disagreements(said: Sequence[Said]) -> tuple[Disagreement, ...]:
 
 
 def _names(text: str) -> set[str]:
-    return {m.group() for m in re.finditer(r"\b[A-Z][a-zA-Z]+\b", text)}
+    return {m.group() for m in _CAPITALIZED.finditer(text)}
+
+
+_CAPITALIZED = re.compile(r"\b[A-Z][a-zA-Z]+\b")
+
+
+@cache
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-insensitive pattern that matches where any of ``patterns`` does."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
 def _denials(said: Sequence[Said]) -> list[Disagreement]:
     """Pairs where one source denies what another affirms, about a name both passages use."""
     found = []
     for predicate in PREDICATES:
-        denied = [s for s in said if any(re.search(p, s.statement.text, re.I)
-                                         for p in predicate.deny)]
-        affirmed = [s for s in said if any(re.search(p, s.statement.text, re.I)
-                                           for p in predicate.affirm) and s not in denied]
+        deny, affirm = _any_of(predicate.deny), _any_of(predicate.affirm)
+        denied = [s for s in said if deny.search(s.statement.text)]
+        affirmed = [s for s in said if affirm.search(s.statement.text) and s not in denied]
         for topic in _shared_topics(denied, affirmed):
             no = [s for s in denied if topic in _names(s.passage)]
             yes = [s for s in affirmed if topic in _names(s.passage)
@@ -146,10 +158,13 @@ class _Dated:
 def _dated_events(said: Said) -> list[_Dated]:
     """Each date in the sentence with its nearest event wording and that event's subject."""
     text = said.statement.text
-    events = [(m.start(), m.end(), i) for i, event in enumerate(EVENTS)
-              for wording in event.wordings for m in re.finditer(wording, text, re.I)]
+    mentions = find_dates(text, said.published)
+    if not mentions:
+        return []  # most sentences: no need to look for event wordings
+    events = [(m.start(), m.end(), i) for wording, i in _EVENT_WORDINGS
+              for m in wording.finditer(text)]
     found = []
-    for mention in find_dates(text, said.published):
+    for mention in mentions:
         at = text.find(mention.text)
         if not events or at < 0:
             continue

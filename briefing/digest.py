@@ -46,7 +46,7 @@ from briefing.conflicts import Disagreement, Said, disagreements
 from briefing.content import Article
 from briefing.entities import Mention, count_names
 from briefing.markdown import passages
-from briefing.similarity import cosine, features, idf
+from briefing.similarity import Cosines, cosine, features, idf
 from briefing.statement import Statement
 from briefing.text import split_sentences
 from briefing.timeline import Precision, find_dates
@@ -435,17 +435,19 @@ def _lead(members: list[_Candidate], weights: Mapping[str, float],
     (``elsewhere``); with no such sentence, the point has no lead.
     """
     centroid = frozenset(f for c in members for f in c.sentence.features)
+    similar = Cosines(weights)
 
     def key(c: _Candidate) -> tuple[bool, bool, float, int]:
         text = c.sentence.statement.text
         return (not _standalone(text), _commentary(text),
-                -(cosine(c.sentence.features, centroid, weights) + c.relevance / 10),
+                -(similar(c.sentence.features, centroid) + c.relevance / 10),
                 c.sentence.words)
 
-    best = min(members, key=key).sentence
+    ranked = sorted(members, key=key)  # stable: its first is min()'s
+    best = ranked[0].sentence
     if _standalone(best.statement.text):
         return best.statement
-    for c in sorted(members, key=key):
+    for c in ranked:
         context = c.sentence.context
         key_of = (c.sentence.statement.slug, c.sentence.statement.anchor, context)
         if (context and _standalone(context) and not context.rstrip().endswith("?")
@@ -509,12 +511,13 @@ def _bottom_options(members: list[_Candidate], weights: Mapping[str, float]
     other sources (average similarity), then the most relevant.
     """
     options = []
+    similar = Cosines(weights)
     for c in members:
         s = c.sentence
         if not (_standalone(s.statement.text) and s.words >= 12):
             continue
         others = [o.sentence for o in members if o.sentence.source != s.source]
-        agreement = sum(cosine(s.features, o.features, weights) for o in others) / max(
+        agreement = sum(similar(s.features, o.features) for o in others) / max(
             1, len(others))
         options.append((_commentary(s.statement.text), -agreement, -c.relevance,
                         s.statement.slug, s.statement.anchor, s.statement))

@@ -68,9 +68,14 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_JOINS = re.compile(r"[-'’]")
+"""What joins the parts of a word ("pre-training", "o'clock")."""
+
+
 def _tokens(text: str) -> list[str]:
     """Lowercase words, possessives cut ("Sora's" -> "sora"), dollar signs dropped."""
-    return [re.sub(r"['’]s$", "", raw).lstrip("$") for raw in _WORD.findall(text.lower())]
+    return [_POSSESSIVE.sub("", raw).lstrip("$") for raw in _WORD.findall(text.lower())]
 
 
 def _phrase(wording: str) -> tuple[str, ...]:
@@ -87,16 +92,18 @@ for _concept, _phrases in _CONCEPT_PHRASES.items():
         _CONCEPTS_BY_FIRST.setdefault(_stems[0], []).append((_stems, _concept))
 
 
+@lru_cache(maxsize=65536)
 def features(text: str) -> frozenset[str]:
     """The content stems and concept tokens of a piece of text.
 
     A word that is part of a concept's wording counts as the concept only, so two
     sentences using the same word ("release") do not score it twice (stem and concept).
+    Cached: the digest reads a sentence again for each theme and for bottom lines.
     """
     found: set[str] = set()
     words: list[str] = []  # every word, stopwords too: concept wordings use them
     for token in _tokens(text):
-        parts = [p for p in re.split(r"[-'’]", token) if p]
+        parts = [p for p in _JOINS.split(token) if p]
         joined = "".join(parts)
         words.extend(parts)
         # A part must be a word of its own ("billion" of "billion-dollar", not "pre").
@@ -105,13 +112,14 @@ def features(text: str) -> frozenset[str]:
                      if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
     stems = [stem(w) for w in words]
     for i, first in enumerate(stems):
-        negated = any(w in _NEGATIONS for w in words[max(0, i - 2):i])
-        for wording, concept in (*_CONCEPTS_BY_FIRST.get(first, ()),
-                                 *_CONCEPTS_BY_FIRST.get("=" + words[i], ())):
+        starting = (*_CONCEPTS_BY_FIRST.get(first, ()),
+                    *_CONCEPTS_BY_FIRST.get("=" + words[i], ()))
+        for wording, concept in starting:  # usually none: most words start no wording
             span = range(i, i + len(wording))
             exact = wording[0].startswith("=")
             if tuple(("=" + words[j] if exact else stems[j]) if j < len(words) else ""
                      for j in span) == wording:
+                negated = any(w in _NEGATIONS for w in words[max(0, i - 2):i])
                 found.add(concept + ("-not" if negated and wording[0] not in _NEGATIONS
                                      else ""))
                 found.difference_update(stems[j] for j in span)
@@ -131,11 +139,28 @@ def idf(documents: Iterable[frozenset[str]]) -> dict[str, float]:
 
 def cosine(a: frozenset[str], b: frozenset[str], weights: Mapping[str, float]) -> float:
     """Cosine of two binary feature sets weighted by IDF squared (0 when either is empty)."""
-    if not a or not b:
-        return 0.0
-    # fsum: sets iterate in hash order, which PYTHONHASHSEED changes; a plain sum would
-    # round differently per run and flip threshold decisions on larger corpora.
-    shared = math.fsum(weights.get(t, 1.0) ** 2 for t in a & b)
-    norm_a = math.sqrt(math.fsum(weights.get(t, 1.0) ** 2 for t in a))
-    norm_b = math.sqrt(math.fsum(weights.get(t, 1.0) ** 2 for t in b))
-    return shared / (norm_a * norm_b)
+    return Cosines(weights)(a, b)
+
+
+class Cosines:
+    """``cosine`` under one weighting, each set's norm computed once (for many pairs)."""
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        self.weights = weights
+        self.norms: dict[frozenset[str], float] = {}
+
+    def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
+        if not a or not b:
+            return 0.0
+        return self._mass(a & b) / (self.norm(a) * self.norm(b))
+
+    def norm(self, a: frozenset[str]) -> float:
+        if a not in self.norms:
+            self.norms[a] = math.sqrt(self._mass(a))
+        return self.norms[a]
+
+    def _mass(self, terms: frozenset[str]) -> float:
+        # fsum: sets iterate in hash order, which PYTHONHASHSEED changes; a plain sum would
+        # round differently per run and flip threshold decisions on larger corpora. fsum
+        # is correctly rounded whatever the order, so a kept norm is the same number.
+        return math.fsum(self.weights.get(t, 1.0) ** 2 for t in terms)
