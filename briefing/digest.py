@@ -317,27 +317,35 @@ class _Clusters:
             pairs = [(self.sums[a], len(self.members[a]), self.sums[b], len(self.members[b]))]
         return sum(_dot(sa, sb) / (na * nb) for sa, na, sb, nb in pairs) / len(pairs)
 
-    def overlaps(self, a: int) -> dict[int, float]:
-        """The dot product of cluster a's sum with every cluster sharing a feature with it."""
-        dots: dict[int, float] = {}
-        for feature, x in self.sums[a].items():
-            for b in self.index[feature]:
-                dots[b] = dots.get(b, 0.0) + x * self.sums[b][feature]
-        return dots
+    def near(self, a: int) -> set[int]:
+        """The clusters sharing a feature with cluster a (a too, and emptied ones)."""
+        return set().union(*(self.index[feature] for feature in self.sums[a]))
 
-    def link_bound(self, a: int, b: int, dot: float) -> float:
-        """An upper bound of ``link`` from the dot product of the two clusters' sums.
+    def link_bound(self, a: int, b: int, means: Callable[[int], dict[str, float]]) -> float:
+        """An upper bound of ``link``, from the clusters' sums of per-source mean vectors.
 
-        Cosines are non-negative, so the cross-source pairs of groups take at most ``dot``
-        between them, each divided by at least the product of the smallest groups' sizes;
-        link() averages over those pairs. Rounding is orders below _EPSILON.
+        link() averages, over the pairs of groups of different sources, the dot products
+        of their mean vectors; cosines are non-negative, so adding the same-source pairs
+        only raises the total, which then is the dot product of the two sums of means.
+        With a single source between them, link() is the dot of the sums over the sizes.
+        Rounding is orders below _EPSILON.
         """
-        sizes_a = {src: n for src, (_, n) in self.by_source[a].items() if n}
-        sizes_b = {src: n for src, (_, n) in self.by_source[b].items() if n}
-        pairs = len(sizes_a) * len(sizes_b) - len(sizes_a.keys() & sizes_b.keys())
+        sources_a = [src for src, (_, n) in self.by_source[a].items() if n]
+        sources_b = {src for src, (_, n) in self.by_source[b].items() if n}
+        pairs = len(sources_a) * len(sources_b) - len(sources_b.intersection(sources_a))
         if not pairs:
-            return dot / (len(self.members[a]) * len(self.members[b]))
-        return dot / (pairs * min(sizes_a.values()) * min(sizes_b.values()))
+            small, large = sorted((self.sums[a], self.sums[b]), key=len)
+            return _dot(small, large) / (len(self.members[a]) * len(self.members[b]))
+        small, large = sorted((means(a), means(b)), key=len)
+        return _dot(small, large) / pairs
+
+    def means(self, cid: int) -> dict[str, float]:
+        """The sum, over the cluster's sources, of the mean vector of their members."""
+        total: dict[str, float] = {}
+        for sums, n in self.by_source[cid].values():
+            for feature, x in sums.items() if n else ():
+                total[feature] = total.get(feature, 0.0) + x / n
+        return total
 
     def merge(self, into: int, other: int, units: Sequence[Mapping[str, float]],
               sources: Sequence[str]) -> None:
@@ -390,16 +398,25 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
     Only clusters of two or more members take part, larger first; a cluster is compared
     with those sharing a feature with it.
     """
-    # Each merge restarts the scan; links between clusters a merge did not touch are
-    # remembered (keyed by both clusters' versions) instead of computed again.
+    # Each merge restarts the scan; whether two clusters a merge did not touch join is
+    # remembered (keyed by both clusters' versions) instead of decided again. The link
+    # (costly: every pair of their sources) is computed only where its bound allows.
     version = [0] * len(clusters.members)
-    links: dict[tuple[int, int, int, int], float] = {}
+    joins: dict[tuple[int, int, int, int], bool] = {}
+    kept_means: dict[tuple[int, int], dict[str, float]] = {}
 
-    def link(a: int, b: int) -> float:
+    def means(cid: int) -> dict[str, float]:
+        key = (cid, version[cid])
+        if key not in kept_means:
+            kept_means[key] = clusters.means(cid)
+        return kept_means[key]
+
+    def join(a: int, b: int) -> bool:
         key = (a, b, version[a], version[b])
-        if key not in links:
-            links[key] = clusters.link(a, b)
-        return links[key]
+        if key not in joins:
+            joins[key] = (clusters.link_bound(a, b, means) >= MERGE_THRESHOLD - _EPSILON
+                          and clusters.link(a, b) >= MERGE_THRESHOLD)
+        return joins[key]
 
     merged = True
     while merged:
@@ -407,16 +424,12 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
         big = sorted((cid for cid, m in enumerate(clusters.members) if len(m) > 1),
                      key=lambda cid: (-len(clusters.members[cid]), cid))
         for a in big:
-            dots = clusters.overlaps(a)
-            for b in sorted(dots):
-                if (b != a and len(clusters.members[b]) > 1
-                        and clusters.link_bound(a, b, dots[b]) >= MERGE_THRESHOLD - _EPSILON
-                        and link(a, b) >= MERGE_THRESHOLD):
+            for b in sorted(clusters.near(a)):
+                if b != a and len(clusters.members[b]) > 1 and join(a, b):
                     clusters.merge(a, b, units, sources)
                     version[a] += 1
                     version[b] += 1
                     merged = True
-                    dots = clusters.overlaps(a)  # a grew: bounds from its new sum
             if merged:
                 break
 
