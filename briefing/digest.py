@@ -582,8 +582,10 @@ def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW
     recent = list(articles[:window])
     sentences = [s for order, a in enumerate(recent) for s in _article_sentences(a, order)]
     weights = idf(s.features for s in sentences)
-    names = count_names([(a.slug, [s.statement.text for s in sentences
-                                   if s.statement.slug == a.slug]) for a in recent])
+    texts: dict[str, list[str]] = {a.slug: [] for a in recent}
+    for s in sentences:
+        texts[s.statement.slug].append(s.statement.text)
+    names = count_names([(a.slug, texts[a.slug]) for a in recent])
     clusters = _key_points(theme, sentences, weights, {})
     home = {_key(c.sentence): i for i, members in enumerate(clusters) for c in members}
     points = [(point, _bottom_options(members, weights)) for i, members in enumerate(clusters)

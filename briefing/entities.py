@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from briefing.similarity import STOPWORDS
 
 _NAME = re.compile(r"[A-Z][\w&.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&-]*)*")
+_POSSESSIVE = re.compile(r"['’]s\b")
+"""Ends a name ("OpenAI's Sora" is two names)."""
 _NOT_NAMES = frozenset("""
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday ai agi api apis ceo cto llm llms
@@ -46,7 +48,7 @@ def _clean(span: str) -> list[str]:
 
 def _spans(sentence: str) -> Iterable[tuple[bool, list[str]]]:
     """(starts the sentence, words) for each capitalized run in a sentence."""
-    for match in _NAME.finditer(re.sub(r"['’]s\b", "'s,", sentence)):
+    for match in _NAME.finditer(_POSSESSIVE.sub("'s,", sentence)):
         prefix = sentence[: match.start()].strip(" \"'“‘([")
         words = _clean(match.group())
         if words:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
@@ -27,6 +28,9 @@ _PATTERNS = (
     re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?![,\s]*(?:19|20)\d\d)(?!\s*%)"),
     re.compile(r"\b(?:in|since|during|by|until|early|late|mid-?)\s+" + _YEAR + r"\b(?!-)"),
 )
+_MAY_DATE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|19\d\d|20\d\d")
+"""What every pattern needs (a month's first three letters, or a year): most sentences
+have neither, and are done with one search."""
 
 
 class Precision(Enum):
@@ -94,8 +98,14 @@ def _resolve(match: re.Match[str], anchor: date | None) -> DateMention | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def find_dates(sentence: str, anchor: date | None) -> tuple[DateMention, ...]:
-    """Every date mentioned in a sentence, earliest position first, without overlaps."""
+    """Every date mentioned in a sentence, earliest position first, without overlaps.
+
+    Cached: the digest's timeline and its date conflicts read the same sentences.
+    """
+    if not _MAY_DATE.search(sentence):
+        return ()
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, DateMention]] = []
     for pattern in _PATTERNS:
