@@ -262,17 +262,30 @@ class _Clusters:
             return dot / len(self.members[cid])
         return sum(_dot(unit, sums) / n for sums, n in others) / len(others)
 
-    def fits(self, unit: Mapping[str, float], source: str) -> dict[int, float]:
-        """The fit to every non-empty cluster sharing a feature with the sentence."""
+    def fits(self, unit: Mapping[str, float], source: str, keep: int | None = None
+             ) -> dict[int, float]:
+        """The fit to the clusters that may be the sentence's best (``best``), and to
+        ``keep`` (its own), when they can reach MERGE_THRESHOLD: the others cannot matter.
+
+        fit() is the costly part: it is computed in decreasing order of its bound
+        (``fit_bound``), and not at all where the bound is under the best fit found.
+        """
         dots: dict[int, float] = {}
         for feature, x in unit.items():
             for cid in self.index.get(feature, ()):
                 dots[cid] = dots.get(cid, 0.0) + x * self.sums[cid][feature]
-        # A cluster whose fit cannot reach the threshold can neither be joined nor kept:
-        # skip it, computing fit() (the costly part) only where its bound allows.
-        return {cid: self.fit(unit, source, cid, dot) for cid, dot in dots.items()
-                if self.members[cid] and self.fit_bound(source, cid, dot)
-                >= MERGE_THRESHOLD - _EPSILON}
+        bounds = sorted(((self.fit_bound(source, cid, dot), cid, dot)
+                         for cid, dot in dots.items() if self.members[cid]),
+                        key=lambda bound: (-bound[0], bound[1]))
+        found: dict[int, float] = {}
+        top = MERGE_THRESHOLD
+        for bound, cid, dot in bounds:
+            if bound < MERGE_THRESHOLD - _EPSILON:
+                break  # neither joined nor kept, nor any after it
+            if bound >= top - _EPSILON or cid == keep:
+                found[cid] = self.fit(unit, source, cid, dot)
+                top = max(top, found[cid])
+        return found
 
     def fit_bound(self, source: str, cid: int, dot: float) -> float:
         """An upper bound of ``fit`` from the sentence's dot product with the cluster's sum.
@@ -380,7 +393,7 @@ def _cluster(candidates: list[_Candidate], weights: Mapping[str, float]
             for item, unit in enumerate(units)]
     for item, unit in enumerate(units):
         clusters.remove(item, unit, sources[item], home[item])
-        fits = clusters.fits(unit, sources[item])
+        fits = clusters.fits(unit, sources[item], keep=home[item])
         best, stay = clusters.best(fits), fits.get(home[item])
         if best is not None and (stay is None or stay < MERGE_THRESHOLD
                                  or fits[best] > stay + MOVE_MARGIN):
