@@ -199,9 +199,11 @@ def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
 
 
 def _candidate(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> _Candidate:
-    if sentence.passage not in cache:
-        cache[sentence.passage] = score_theme(theme, "", sentence.passage).score
-    own = score_theme(theme, "", sentence.statement.text).score
+    """``cache``: the theme's score of a text (passage or sentence), for texts met again."""
+    for text in (sentence.passage, sentence.statement.text):
+        if text not in cache:
+            cache[text] = score_theme(theme, "", text).score
+    own = cache[sentence.statement.text]
     return _Candidate(sentence, own + PASSAGE_SHARE * (cache[sentence.passage] - own), own)
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefing.similarity import STOPWORDS
 
@@ -46,18 +47,24 @@ def _clean(span: str) -> list[str]:
     return words
 
 
-def _spans(sentence: str) -> Iterable[tuple[bool, list[str]]]:
-    """(starts the sentence, words) for each capitalized run in a sentence."""
+@lru_cache(maxsize=65536)
+def _spans(sentence: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
+    """(starts the sentence, words) for each capitalized run in a sentence.
+
+    Cached: an article's sentences are read again for each theme it belongs to.
+    """
+    found = []
     for match in _NAME.finditer(_POSSESSIVE.sub("'s,", sentence)):
         prefix = sentence[: match.start()].strip(" \"'“‘([")
         words = _clean(match.group())
         if words:
-            yield not prefix, words
+            found.append((not prefix, tuple(words)))
+    return tuple(found)
 
 
 def count_names(texts: Sequence[tuple[str, Sequence[str]]], limit: int = 12) -> tuple[Mention, ...]:
     """The most mentioned names in ``(article key, sentences)`` pairs, most frequent first."""
-    raw: list[tuple[str, bool, list[str]]] = [
+    raw: list[tuple[str, bool, tuple[str, ...]]] = [
         (key, initial, words) for key, sentences in texts for s in sentences
         for initial, words in _spans(s)]
     mid_sentence = {w[0] for _, initial, w in raw if not initial}

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from itertools import repeat
 
 import snowballstemmer
 
@@ -139,20 +140,34 @@ def idf(documents: Iterable[frozenset[str]]) -> dict[str, float]:
 
 def cosine(a: frozenset[str], b: frozenset[str], weights: Mapping[str, float]) -> float:
     """Cosine of two binary feature sets weighted by IDF squared (0 when either is empty)."""
-    return Cosines(weights)(a, b)
+    if not a or not b:
+        return 0.0
+    # fsum: sets iterate in hash order, which PYTHONHASHSEED changes; a plain sum would
+    # round differently per run and flip threshold decisions on larger corpora.
+    shared = math.fsum(weights.get(t, 1.0) ** 2 for t in a & b)
+    norm_a = math.sqrt(math.fsum(weights.get(t, 1.0) ** 2 for t in a))
+    norm_b = math.sqrt(math.fsum(weights.get(t, 1.0) ** 2 for t in b))
+    return shared / (norm_a * norm_b)
 
 
 class Cosines:
-    """``cosine`` under one weighting, each set's norm computed once (for many pairs)."""
+    """``cosine`` under one weighting, for many pairs: the same numbers, each set's norm
+    and each pair's cosine computed once."""
 
     def __init__(self, weights: Mapping[str, float]) -> None:
-        self.weights = weights
+        self.squares = {term: weight ** 2 for term, weight in weights.items()}
         self.norms: dict[frozenset[str], float] = {}
+        self.known: dict[tuple[frozenset[str], frozenset[str]], float] = {}
+        """Cosines computed (for one order of the pair: the cosine is symmetric)."""
 
     def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
         if not a or not b:
             return 0.0
-        return self._mass(a & b) / (self.norm(a) * self.norm(b))
+        if (b, a) in self.known:
+            return self.known[(b, a)]
+        if (a, b) not in self.known:
+            self.known[(a, b)] = self._mass(a & b) / (self.norm(a) * self.norm(b))
+        return self.known[(a, b)]
 
     def norm(self, a: frozenset[str]) -> float:
         if a not in self.norms:
@@ -163,4 +178,4 @@ class Cosines:
         # fsum: sets iterate in hash order, which PYTHONHASHSEED changes; a plain sum would
         # round differently per run and flip threshold decisions on larger corpora. fsum
         # is correctly rounded whatever the order, so a kept norm is the same number.
-        return math.fsum(self.weights.get(t, 1.0) ** 2 for t in terms)
+        return math.fsum(map(self.squares.get, terms, repeat(1.0)))
