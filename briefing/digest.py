@@ -276,8 +276,10 @@ class _Clusters:
         for feature, x in unit.items():
             for cid in self.index.get(feature, ()):
                 dots[cid] = dots.get(cid, 0.0) + x * self.sums[cid][feature]
+        # The bound never exceeds the dot product: most clusters are out at the first test.
         bounds = sorted(((self.fit_bound(source, cid, dot), cid, dot)
-                         for cid, dot in dots.items() if self.members[cid]),
+                         for cid, dot in dots.items()
+                         if dot >= MERGE_THRESHOLD - _EPSILON and self.members[cid]),
                         key=lambda bound: (-bound[0], bound[1]))
         found: dict[int, float] = {}
         top = MERGE_THRESHOLD

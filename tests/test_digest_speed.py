@@ -1,0 +1,128 @@
+"""The digest's shortcuts (bounds that skip work, caches) change nothing it produces.
+
+Each shortcut is checked against the plain computation it replaces, on an archive large
+enough for the shortcuts to skip work: articles mixed from the seeds' paragraphs, each
+under its own publisher, so sources state the same claims in the same words.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from briefing import digest as digest_module
+from briefing import pipeline, timeline
+from briefing.config import SiteConfig, load_themes
+from briefing.content import Article, parse_article
+from briefing.digest import theme_digest
+from briefing.markdown import passages
+from briefing.similarity import Cosines, cosine, features, idf
+from briefing.text import split_sentences
+from tests.conftest import ROOT
+
+THEMES = load_themes(ROOT / "themes.yaml")
+WINDOW = 20
+
+
+def _seed_articles() -> list[Article]:
+    return [parse_article(p.read_text(encoding="utf-8"), p.name)
+            for p in sorted((ROOT / "content").glob("*.md"))]
+
+
+@pytest.fixture(scope="module")
+def archive() -> list[Article]:
+    """120 articles, newest first, each a seeded mix of the seeds' paragraphs."""
+    seeds = _seed_articles()
+    paragraphs = [p for a in seeds for p in a.body.split("\n\n") if len(p.split()) > 12]
+    pick = random.Random(8)
+    start = datetime(2026, 1, 1, 9, 0)
+    articles = [replace(seeds[i % len(seeds)], slug=f"mix-{i:03d}", id=f"mix-{i:03d}",
+                        path=f"content/mix-{i:03d}.md", themes=(),
+                        publisher=f"Publisher {i % 17}", date=start + timedelta(hours=i),
+                        body="\n\n".join(pick.sample(paragraphs, 6)))
+                for i in range(120)]
+    return list(pipeline.assemble(SiteConfig(), THEMES, articles).articles)
+
+
+def _without_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fit and every link computed: the bounds never rule a cluster out."""
+    monkeypatch.setattr(digest_module._Clusters, "fit_bound",
+                        lambda self, source, cid, dot: math.inf)
+    monkeypatch.setattr(digest_module._Clusters, "link_bound",
+                        lambda self, a, b, means: math.inf)
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    calls = [0]
+    original = getattr(digest_module._Clusters, name)
+
+    def counted(self, *args):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        return original(self, *args)
+
+    monkeypatch.setattr(digest_module._Clusters, name, counted)
+    return calls
+
+
+def _recording_clusters(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every clustering's result, in order, as the digest computes them."""
+    found: list[object] = []
+    cluster = digest_module._cluster
+
+    def recorded(*args):  # type: ignore[no-untyped-def]
+        found.append(cluster(*args))
+        return found[-1]
+
+    monkeypatch.setattr(digest_module, "_cluster", recorded)
+    return found
+
+
+def test_clustering_bounds_skip_work_and_change_nothing(archive, monkeypatch):
+    digests, clusters, work = {}, {}, {}
+    for bounded in (True, False):
+        with monkeypatch.context() as patch:
+            if not bounded:
+                _without_bounds(patch)
+            fits, links = _count_calls(patch, "fit"), _count_calls(patch, "link")
+            found = _recording_clusters(patch)
+            digests[bounded] = [
+                theme_digest(t, [a for a in archive if t.slug in a.themes], WINDOW)
+                for t in THEMES]
+            clusters[bounded], work[bounded] = found, (fits[0], links[0])
+    assert sum(len(d.key_points) for d in digests[True]) > 4
+    assert clusters[True] == clusters[False]  # every cluster, not only the points shown
+    assert digests[True] == digests[False]
+    # Not vacuous: the bounds did skip fits and links on this archive.
+    assert work[True][0] < work[False][0] and work[True][1] < work[False][1]
+
+
+def _sentences(articles: list[Article]) -> list[str]:
+    return [s for a in articles for p in passages(a.body) for s in split_sentences(p.text)]
+
+
+def test_kept_cosines_equal_plain_cosines():
+    sets = [features(s) for s in _sentences(_seed_articles())]
+    weights = idf(sets)
+    pick = random.Random(3)
+    pairs = [(pick.choice(sets), pick.choice(sets)) for _ in range(2000)]
+    similar = Cosines(weights)
+    for a, b in pairs + [(b, a) for a, b in pairs]:
+        assert similar(a, b) == cosine(a, b, weights)
+    assert any(similar(a, b) > 0.3 for a, b in pairs)
+
+
+def test_the_date_prefilter_drops_no_date(monkeypatch):
+    texts = [*_sentences(_seed_articles()),
+             "It ships in 2027.", "Due 16 Sept 2025, or Dec. 3.", "Sora arrived Feb 15, 2024."]
+    anchor = datetime(2026, 3, 24).date()
+    found = [timeline.find_dates(t, anchor) for t in texts]
+    timeline.find_dates.cache_clear()
+    monkeypatch.setattr(timeline, "_MAY_DATE", type("Any", (), {"search": staticmethod(
+        lambda text: True)}))
+    assert found == [timeline.find_dates.__wrapped__(t, anchor) for t in texts]
+    assert sum(1 for f in found if f) >= 5
+    timeline.find_dates.cache_clear()
