@@ -137,7 +137,7 @@ class _Vocabulary:
                         if len(words) == 1 and not text.endswith("*")}
         self.prefixes = tuple(sorted({words[-1] for text, words in plain.items()
                                       if text.endswith("*")}))
-        self.prefix_terms = tuple((text, self.prefixes.index(words[0]), "-" + words[0].decode())
+        self.prefix_terms = tuple((text, self.prefixes.index(words[0]))
                                   for text, words in plain.items()
                                   if len(words) == 1 and text.endswith("*"))
         self.phrases = tuple(
@@ -145,6 +145,8 @@ class _Vocabulary:
              self.prefixes.index(words[-1]) if text.endswith("*") else -1)
             for text, words in plain.items() if len(words) > 1)
         self.others = tuple(text for text in texts if text not in plain)
+        self.after_hyphen = re.compile("-(?:" + _trie(list(self.prefixes)).decode() + ")"
+                                       if self.prefixes else "(?!)")
         stems = sorted({word for words in plain.values() for word in words})
         self.scanner = re.compile(b" ((?:" + _trie(stems) + b")[a-z0-9_]*)" if stems else b"(?!)")
         self._starts: dict[bytes, tuple[int, ...]] = {}
@@ -180,12 +182,15 @@ class _Vocabulary:
             for index in self.starts(word):
                 by_prefix[index] += count
         lowered = folded.decode("ascii").lower()
-        for term, index, after_hyphen in self.prefix_terms:
-            if by_prefix[index]:
-                # One match runs on over hyphens, so two words starting alike in one
-                # hyphenated word count once: then only the pattern knows.
-                counts[term] = (count_term(term, lowered) if after_hyphen in lowered
-                                else by_prefix[index])
+        if any(by_prefix):
+            # One match runs on over hyphens, so two words starting alike in one hyphenated
+            # word count once: where a prefix follows a hyphen only the pattern knows.
+            hyphenated = {i for word in self.after_hyphen.findall(lowered)
+                          for i in self.starts(word[1:].encode())}
+            for term, index in self.prefix_terms:
+                if by_prefix[index]:
+                    counts[term] = (count_term(term, lowered) if index in hyphenated
+                                    else by_prefix[index])
         for term, whole, last, index in self.phrases:
             # A match needs each of its words, and the scan saw every such word.
             if (by_prefix[index] if index >= 0 else last in words) and all(
@@ -238,6 +243,12 @@ def _vocabulary(owner: Theme | tuple[Theme, ...]) -> _Vocabulary:
 
 # Scoring ----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _match(term: str, count: int, weight: float) -> TermMatch:
+    """Matches are immutable and recur (same term, count and weight): made once each."""
+    return TermMatch(term, count, round(count * weight, 2))
+
+
 def _score(theme: Theme, weights: dict[str, list[float]], found: set[str],
            title: dict[str, int], text: dict[str, int], excluded: str | None) -> ThemeScore:
     matches = []
@@ -245,7 +256,7 @@ def _score(theme: Theme, weights: dict[str, list[float]], found: set[str],
         count = text.get(term, 0) + TITLE_FACTOR * title.get(term, 0)
         # A term listed twice counts twice (as it would term by term); the sort below
         # puts the matches in one order whatever order they were found in.
-        matches += [TermMatch(term, count, round(count * weight, 2)) for weight in weights[term]]
+        matches += [_match(term, count, weight) for weight in weights[term]]
     matches.sort(key=lambda m: (-m.points, m.term))
     score = round(sum(m.points for m in matches), 2)
     return ThemeScore(theme.slug, score, theme.threshold, tuple(matches), excluded)
