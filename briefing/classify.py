@@ -243,7 +243,7 @@ def _vocabulary(owner: Theme | tuple[Theme, ...]) -> _Vocabulary:
 
 # Scoring ----------------------------------------------------------------------------------
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536, typed=True)  # typed: weight 1 and 1.0 give points 2 and 2.0
 def _match(term: str, count: int, weight: float) -> TermMatch:
     """Matches are immutable and recur (same term, count and weight): made once each."""
     return TermMatch(term, count, round(count * weight, 2))
