@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from briefing.errors import ContentError
 from briefing.slugs import is_reserved
-from briefing.yamlsafe import YamlProblem, dump_yaml, load_yaml
+from briefing.yamlsafe import YamlProblem, dump_yaml, load_simple_mapping, load_yaml
 
 When = datetime | date
 """A publication time: an aware datetime when the time is known, else a calendar day."""
@@ -37,6 +37,10 @@ _YAML_NUMBER = re.compile(r"^(?:[0-9]+|0b[01]+)$")
 # and in front matter also the bidi overrides and isolates that make a title read backwards.
 _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FIELD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+"""A line that is '---' or '...' once trailing white space is stripped (as str.rstrip does),
+with the newline before it (a literal start: the regex engine tries only at newlines)."""
+_C0_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r") + b"\x7f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,31 +93,25 @@ def format_when(value: When) -> str:
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     """Split a content file into (front matter YAML, body, line where the body starts)."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_end = text.find("\n")
+    if text[: first_end if first_end >= 0 else None].rstrip() != "---":
         raise ContentError("missing front matter: the file must start with a '---' line", path, 1)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            yaml_text = "\n".join(lines[1:index]) + "\n"
-            body = "\n".join(lines[index + 1:])
-            return yaml_text, body, index + 2
-    raise ContentError("front matter is not closed: add a '---' line after it", path, 1)
+    closing = _CLOSING_LINE.search(text, first_end) if first_end >= 0 else None
+    if closing is None:
+        raise ContentError("front matter is not closed: add a '---' line after it", path, 1)
+    # As splitting into lines would give: the lines between, each ending in a newline.
+    yaml_text = text[first_end + 1: closing.start() + 1] or "\n"
+    body = text[closing.end() + 1:]
+    return yaml_text, body, text.count("\n", 0, closing.start() + 1) + 2
 
 
 def parse_article(text: str, path: str) -> Article:
     """Parse and validate one content file; ContentError names the file and line."""
     yaml_text, body, body_line = split_front_matter(text, path)
-    try:
-        meta = load_yaml(yaml_text, plain_text=True)
-    except YamlProblem as exc:
-        raise ContentError(f"invalid front matter: {exc.message}", path,
-                           exc.line + 1 if exc.line else None) from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise ContentError("front matter must be a mapping of keys to values", path, 2)
-    line_of = _key_lines(yaml_text)
+    meta, line_of = _front_matter(yaml_text, path)
 
     def fail(key: str, reason: str) -> ContentError:
         return ContentError(f"{key!r} {reason}", path, line_of.get(key))
@@ -143,7 +141,7 @@ def parse_article(text: str, path: str) -> Article:
     tags = meta.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise fail("tags", "must be a list of text labels, e.g. [pricing, regulation]")
-    if bad := _BODY_CONTROL.search(body):
+    if _may_hold_controls(body) and (bad := _BODY_CONTROL.search(body)):
         raise ContentError(f"the text contains the invisible control character "
                            f"U+{ord(bad.group()):04X}", path,
                            body_line + body[: bad.start()].count("\n"))
@@ -178,6 +176,31 @@ def parse_article(text: str, path: str) -> Article:
         checksum=meta.get("checksum"),
         line_of=line_of,
     )
+
+
+def _front_matter(yaml_text: str, path: str) -> tuple[dict[Any, Any], dict[str, int]]:
+    """The front matter mapping and the line of each key (simple front matter read fast)."""
+    simple = load_simple_mapping(yaml_text)
+    if simple is not None:
+        meta, lines = simple
+        return meta, {key: line + 2 for key, line in lines.items()}
+    try:
+        meta = load_yaml(yaml_text, plain_text=True)
+    except YamlProblem as exc:
+        raise ContentError(f"invalid front matter: {exc.message}", path,
+                           exc.line + 1 if exc.line else None) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values", path, 2)
+    return meta, _key_lines(yaml_text)
+
+
+def _may_hold_controls(body: str) -> bool:
+    """False when ``body`` surely has no character ``_BODY_CONTROL`` finds (a fast check)."""
+    data = body.encode("utf-8", "surrogatepass")
+    # C1 controls are encoded as 0xC2 0x80-0x9F; any 0xC2 leaves it to the regex.
+    return len(data.translate(None, _C0_BYTES)) != len(data) or b"\xc2" in data
 
 
 def is_portable_slug(slug: str) -> bool:
