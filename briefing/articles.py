@@ -157,15 +157,18 @@ class Bodies:
 
 
 @dataclass(frozen=True, slots=True)
-class Done:
-    """One content file, read: its record, and its body when a worker read it."""
+class PageWork:
+    """What the page jobs of one build draw from (pass 2).
 
-    record: Record
-    body: str = ""
+    Every worker gets it once, as it starts (inherited through fork, not copied), so a
+    job is only an index into ``todo``: the archive never goes through a pipe.
+    """
 
-    def article(self) -> Article | None:
-        article = self.record.article
-        return replace(article, body=self.body) if article and not article.body else article
+    site: Site
+    todo: tuple[tuple[Article, Trail], ...]
+    """The articles to render (bodies may be left unread) with their trails."""
+    bodies: Bodies | None
+    staging: Path
 
 
 @dataclass(slots=True)
@@ -174,15 +177,17 @@ class _Worker:
 
     inputs: Inputs | None = None
     env: jinja2.Environment | None = None
+    pages: PageWork | None = None
 
 
 _WORKER = _Worker()
 
 
-def start_worker(inputs: Inputs) -> None:
+def start_worker(inputs: Inputs, pages: PageWork | None = None) -> None:
     """Set up this process for per-article work (called once in every pool worker)."""
+    _WORKER.pages = pages
     if _WORKER.inputs == inputs and _WORKER.env is not None:
-        return  # the main process, set up already: keep its compiled templates
+        return  # set up already (the main process, or a worker forked from it): keep them
     _WORKER.inputs = inputs
     _WORKER.env = make_environment(inputs.templates)
     # Rendered Markdown is memoized only where feeds need it again (the main process):
@@ -233,8 +238,12 @@ def current_keys(files: list[tuple[str, str]], inputs: Inputs,
     return keys
 
 
-def process(src: Source) -> Done:
-    """Read, validate and classify one content file (pass 1)."""
+def process(src: Source) -> Record:
+    """Read, validate and classify one content file (pass 1).
+
+    The record leaves out the body whenever it can be cut from the file again: the main
+    process reads only the bodies it shows (see ``Bodies``), so bodies never cross a pipe.
+    """
     inputs = _WORKER.inputs
     assert inputs is not None, "start_worker() first"
     with open(src.path, "rb") as handle:
@@ -244,31 +253,25 @@ def process(src: Source) -> Done:
     try:
         article = parse_article(data.decode("utf-8"), src.name)
     except UnicodeDecodeError:
-        return Done(Record(None, (), (Diagnostic("not UTF-8 text", src.name),)))
+        return Record(None, (), (Diagnostic("not UTF-8 text", src.name),))
     except BriefingError as exc:
-        return Done(Record(None, (), (exc.diagnostic,)))
+        return Record(None, (), (exc.diagnostic,))
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
-    return Done(_record(src.name, data, article, scores), article.body)
+    return _record(src.name, data, article, scores)
 
 
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """Everything one article page needs (pass 2)."""
-
-    article: Article
-    scores: tuple[ThemeScore, ...]
-    trail: Trail
-    """Neighbours without their bodies: the pager shows their titles and links."""
-    staging: Path
-
-
-def render_page(job: PageJob) -> str:
-    """Render one article page into the staging folder; returns its path in the site."""
-    inputs, env = _WORKER.inputs, _WORKER.env
-    assert inputs is not None and env is not None, "start_worker() first"
-    view = Site(inputs.config, inputs.themes, (job.article,), {job.article.slug: job.scores})
-    page = article_page(env, view, job.article, job.trail)
-    stage(job.staging, page)
+def render_page(index: int) -> str:
+    """Render page ``index`` of the build's ``PageWork`` into its staging folder; returns
+    its path in the site."""
+    inputs, env, work = _WORKER.inputs, _WORKER.env, _WORKER.pages
+    assert inputs is not None and env is not None and work is not None, "start_worker() first"
+    article, where = work.todo[index]
+    if work.bodies:
+        article = work.bodies.fill(article)
+    view = Site(inputs.config, inputs.themes, (article,),
+                {article.slug: work.site.scores.get(article.slug, ())})
+    page = article_page(env, view, article, where)
+    stage(work.staging, page)
     return page.path
 
 
@@ -286,16 +289,17 @@ def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher
             publisher.keep(path, key)
         else:
             todo.append((article, where))
-    # Jobs are made as the pool takes them: no second copy of the archive in memory.
-    jobs = (PageJob(bodies.fill(article) if bodies else article, site.scores.get(article.slug, ()),
-                    replace(where, newer=_bodiless(where.newer), older=_bodiless(where.older)),
-                    publisher.staging) for article, where in todo)
     if meter:
         meter.begin(len(todo), "writing pages")
-    for path in pool_map(render_page, jobs, len(todo), start_worker, (inputs,)):
-        if meter:
-            meter.advance()
-        publisher.adopt(path, page_keys[path])
+    work = PageWork(site, tuple(todo), bodies, publisher.staging)
+    try:
+        for path in pool_map(render_page, range(len(todo)), len(todo), start_worker,
+                             (inputs, work)):
+            if meter:
+                meter.advance()
+            publisher.adopt(path, page_keys[path])
+    finally:
+        _WORKER.pages = None  # when rendered in this process: do not keep the archive
 
 
 def publish_month_pages(site: Site, keys: Mapping[str, str], publisher: Publisher) -> int:
@@ -309,10 +313,6 @@ def publish_month_pages(site: Site, keys: Mapping[str, str], publisher: Publishe
         else:
             publisher.put(month_page(environment(), site, page), key, force=True)
     return len(pages)
-
-
-def _bodiless(article: Article | None) -> Article | None:
-    return replace(article, body="") if article else None
 
 
 def _record(name: str, data: bytes, article: Article,
@@ -331,8 +331,8 @@ pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)
 
 
 def process_all(jobs: list[Source], inputs: Inputs,
-                tick: Callable[[], None]) -> Iterator[Done]:
+                tick: Callable[[], None]) -> Iterator[Record]:
     """Read content files in order, on every core when there are enough of them."""
-    for done in pool_map(process, jobs, len(jobs), start_worker, (inputs,)):
+    for record in pool_map(process, jobs, len(jobs), start_worker, (inputs,)):
         tick()
-        yield done
+        yield record

@@ -326,18 +326,18 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     parsed: list[Article] = []
     scores: dict[str, tuple[ThemeScore, ...]] = {}
     keys: dict[str, str] = {}
-    for source, result, article in found:
-        if result is None:  # worked on: its result comes from the pool, in order
-            result = next(done)
-            article = result.article()
-        records[source.key] = result.record
-        log.add(*result.record.diagnostics)
+    for source, record, article in found:
+        if record is None:  # worked on: its result comes from the pool, in order
+            record = next(done)
+            article = record.article
+        records[source.key] = record
+        log.add(*record.diagnostics)
         if article is not None:
             parsed.append(article)
-            scores.setdefault(article.slug, result.record.scores)
+            scores.setdefault(article.slug, record.scores)
             keys.setdefault(article.slug, source.key)
             if not article.body:
-                unread.setdefault(article.slug, (source, result.record))
+                unread.setdefault(article.slug, (source, record))
     cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
     accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
                 for a in accept_articles(parsed, inputs.themes, log)]
@@ -345,7 +345,7 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             per_article.Bodies(inputs, unread))
 
 
-_Found = tuple[per_article.Source, per_article.Done | None, Article | None]
+_Found = tuple[per_article.Source, per_article.Record | None, Article | None]
 
 
 def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
@@ -373,7 +373,7 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
         source, data, seen[name] = read[0], read[1], (read[2], read[0].key)
         record = known.get(source.key)
         if record is not None:
-            found.append((source, per_article.Done(record), record.restore(data)))
+            found.append((source, record, record.restore(data)))
         else:
             found.append((source, None, None))
             jobs.append(source)
@@ -391,7 +391,7 @@ def _unread(name: str, path: str, inputs: per_article.Inputs,
     record = known.get(key) if key else None
     if record is None or record.article is None:
         return None
-    return (per_article.Source(name, path, key), per_article.Done(record), record.article), seen
+    return (per_article.Source(name, path, key), record, record.article), seen
 
 
 def content_paths(project: Project) -> list[Path]:
