@@ -28,7 +28,7 @@ import jinja2
 
 from briefing import markdown
 from briefing.cache import code_version, digest, pickle_by_fields, tree_digest
-from briefing.classify import TermMatch, ThemeScore, classify
+from briefing.classify import ThemeScore, classify
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic
@@ -44,6 +44,7 @@ from briefing.render import (
     month_pages,
     trails,
 )
+from briefing.scores import PackedScores, Scores, pack_scores
 from briefing.seeds import MAX_SEED_BYTES
 from briefing.site import Site
 
@@ -119,7 +120,7 @@ class Record:
 
     article: Article | None
     """Without its body (cut from the file again); None when the file was refused."""
-    scores: tuple[ThemeScore, ...] = ()
+    scores: PackedScores = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     body_at: int = -1
     """Byte offset of the body in the file; -1 when the body is kept in ``article``."""
@@ -269,7 +270,7 @@ def render_page(index: int) -> str:
     if work.bodies:
         article = work.bodies.fill(article)
     view = Site(inputs.config, inputs.themes, (article,),
-                {article.slug: work.site.scores.get(article.slug, ())})
+                Scores.of({article.slug: work.site.scores.get(article.slug, ())}))
     page = article_page(env, view, article, where)
     stage(work.staging, page)
     return page.path
@@ -323,11 +324,11 @@ def _record(name: str, data: bytes, article: Article,
     at = len(text) - len(body)
     if text[at:] == body and body.strip("\n") + "\n" == article.body:
         at_byte = len(text[:at].encode("utf-8"))
-        return Record(replace(article, body=""), scores, (), at_byte)
-    return Record(article, scores)
+        return Record(replace(article, body=""), pack_scores(scores), (), at_byte)
+    return Record(article, pack_scores(scores))
 
 
-pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)
+pickle_by_fields(Record, Article, Diagnostic)
 
 
 def process_all(jobs: list[Source], inputs: Inputs,

@@ -32,6 +32,7 @@ from briefing.normalize import normalize_text
 from briefing.progress import Meter
 from briefing.publish import Publisher
 from briefing.render import OutputFile
+from briefing.scores import PackedScores, Scores
 from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
@@ -307,8 +308,7 @@ _Seen = dict[str, tuple[per_article.Identity, str]]
 def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
                   log: Collector, meter: Meter | None = None,
                   index: per_article.KeyIndex | None = None,
-                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str],
-                             _Seen, per_article.Bodies]:
+                  ) -> tuple[list[Article], Scores, dict[str, str], _Seen, per_article.Bodies]:
     """``load_articles`` with the cache and every core, plus each article's scores and key,
     each file's identity and key (for the next build's ``KeyIndex``), and where the
     bodies left unread are.
@@ -324,7 +324,7 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     records: dict[str, per_article.Record] = {}
     unread: dict[str, tuple[per_article.Source, per_article.Record]] = {}
     parsed: list[Article] = []
-    scores: dict[str, tuple[ThemeScore, ...]] = {}
+    scores: dict[str, PackedScores] = {}
     keys: dict[str, str] = {}
     for source, record, article in found:
         if record is None:  # worked on: its result comes from the pool, in order
@@ -339,9 +339,10 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             if not article.body:
                 unread.setdefault(article.slug, (source, record))
     cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
-    accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
+    unpacked = Scores(scores)
+    accepted = [a if a.themes else replace(a, themes=assigned_themes(unpacked[a.slug]))
                 for a in accept_articles(parsed, inputs.themes, log)]
-    return (accepted, {a.slug: scores[a.slug] for a in accepted}, keys, seen,
+    return (accepted, Scores({a.slug: scores[a.slug] for a in accepted}), keys, seen,
             per_article.Bodies(inputs, unread))
 
 
@@ -458,7 +459,7 @@ def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Ar
                 scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
     """Order classified articles newest first and digest them: what aggregates draw from."""
     ordered = newest_first(articles, config)
-    return Site(config, themes, ordered, scores,
+    return Site(config, themes, ordered, Scores.of(scores),
                 build_digest(themes, ordered, config.digest_window))
 
 

@@ -174,8 +174,7 @@ def trails(site: Site) -> dict[str, Trail]:
             continue
 
         def rank(slug: str, article: Article = article) -> tuple[float, int]:
-            score = site.score(article, slug)
-            return (-(score.score if score else 0.0), order[slug])
+            return (-site.scores.value(article.slug, slug), order[slug])
 
         slug = min(article.themes, key=rank)
         listed, at = members[slug], position[slug][article.slug]
