@@ -239,26 +239,43 @@ def current_keys(files: list[tuple[str, str]], inputs: Inputs,
     return keys
 
 
-def process(src: Source) -> Record:
-    """Read, validate and classify one content file (pass 1).
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """Pass 1's result for one file: its source (now keyed), identity and record."""
+
+    source: Source
+    identity: Identity
+    record: Record
+
+
+def process(src: Source) -> Processed:
+    """Read, validate and classify one content file (pass 1); an unkeyed ``src`` (a cold
+    build's) is keyed here, so the main process need not read the archive first.
 
     The record leaves out the body whenever it can be cut from the file again: the main
     process reads only the bodies it shows (see ``Bodies``), so bodies never cross a pipe.
     """
     inputs = _WORKER.inputs
     assert inputs is not None, "start_worker() first"
-    with open(src.path, "rb") as handle:
-        data = handle.read()
-    if digest(inputs.key, src.name, data) != src.key:
+    found = read(src.name, src.path, inputs)
+    if isinstance(found, Diagnostic):
+        seen = identity(os.stat(src.path))
+        return Processed(replace(src, key=oversized_key(seen[0])), seen, Record(None, (), (found,)))
+    source, data, seen = found
+    if src.key and source.key != src.key:
         raise BriefingError("changed while the site was being built: build again", src.name)
+    return Processed(source, seen, _read_record(src.name, data, inputs))
+
+
+def _read_record(name: str, data: bytes, inputs: Inputs) -> Record:
     try:
-        article = parse_article(data.decode("utf-8"), src.name)
+        article = parse_article(data.decode("utf-8"), name)
     except UnicodeDecodeError:
-        return Record(None, (), (Diagnostic("not UTF-8 text", src.name),))
+        return Record(None, (), (Diagnostic("not UTF-8 text", name),))
     except BriefingError as exc:
         return Record(None, (), (exc.diagnostic,))
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
-    return _record(src.name, data, article, scores)
+    return _record(name, data, article, scores)
 
 
 def render_page(index: int) -> str:
@@ -332,8 +349,8 @@ pickle_by_fields(Record, Article, Diagnostic)
 
 
 def process_all(jobs: list[Source], inputs: Inputs,
-                tick: Callable[[], None]) -> Iterator[Record]:
+                tick: Callable[[], None]) -> Iterator[Processed]:
     """Read content files in order, on every core when there are enough of them."""
-    for record in pool_map(process, jobs, len(jobs), start_worker, (inputs,)):
+    for processed in pool_map(process, jobs, len(jobs), start_worker, (inputs,)):
         tick()
-        yield record
+        yield processed

@@ -328,8 +328,9 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     keys: dict[str, str] = {}
     for source, record, article in found:
         if record is None:  # worked on: its result comes from the pool, in order
-            record = next(done)
-            article = record.article
+            processed = next(done)
+            source, record, article = processed.source, processed.record, processed.record.article
+            seen[source.name] = (processed.identity, source.key)
         records[source.key] = record
         log.add(*record.diagnostics)
         if article is not None:
@@ -359,6 +360,9 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
     found: list[_Found] = []
     jobs: list[per_article.Source] = []
     seen: _Seen = {}
+    if not known:  # nothing cached: the workers read and key every file themselves
+        jobs = [per_article.Source(name, path, "") for name, path in content_files(project)]
+        return [(source, None, None) for source in jobs], jobs, seen
     for name, path in content_files(project):
         unread = _unread(name, path, inputs, known, index)
         if unread:
