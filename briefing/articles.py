@@ -36,6 +36,7 @@ from briefing.parallel import pool_map
 from briefing.progress import Meter
 from briefing.publish import Publisher, stage
 from briefing.render import (
+    MonthPage,
     Trail,
     article_page,
     article_path,
@@ -166,8 +167,9 @@ class PageWork:
     """
 
     site: Site
-    todo: tuple[tuple[Article, Trail], ...]
-    """The articles to render (bodies may be left unread) with their trails."""
+    todo: tuple[tuple[Article, Trail] | MonthPage, ...]
+    """The pages to render: articles (bodies may be left unread) with their trails, and
+    month pages."""
     bodies: Bodies | None
     staging: Path
 
@@ -283,30 +285,47 @@ def render_page(index: int) -> str:
     its path in the site."""
     inputs, env, work = _WORKER.inputs, _WORKER.env, _WORKER.pages
     assert inputs is not None and env is not None and work is not None, "start_worker() first"
-    article, where = work.todo[index]
-    if work.bodies:
-        article = work.bodies.fill(article)
-    view = Site(inputs.config, inputs.themes, (article,),
-                Scores.of({article.slug: work.site.scores.get(article.slug, ())}))
-    page = article_page(env, view, article, where)
+    item = work.todo[index]
+    if isinstance(item, MonthPage):
+        page = month_page(env, work.site, item)
+    else:
+        article, where = item
+        if work.bodies:
+            article = work.bodies.fill(article)
+        view = Site(inputs.config, inputs.themes, (article,),
+                    Scores.of({article.slug: work.site.scores.get(article.slug, ())}))
+        page = article_page(env, view, article, where)
     stage(work.staging, page)
     return page.path
 
 
 def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
-                  bodies: Bodies | None = None, meter: Meter | None = None) -> None:
-    """Every article page: kept when site/ has it from the same inputs, else rendered."""
-    todo: list[tuple[Article, Trail]] = []
+                  bodies: Bodies | None = None, meter: Meter | None = None) -> int:
+    """Every article page and month page: kept when site/ has it from the same inputs,
+    else rendered (on every core when there are enough). Returns the number of month pages.
+
+    An article page's key covers its neighbours' (the trail shows them), a month page's
+    every one of its articles'.
+    """
+    todo: list[tuple[Article, Trail] | MonthPage] = []
     page_keys: dict[str, str] = {}
-    for article, where in zip(site.articles, trails(site).values(), strict=True):
-        key = digest(keys[article.slug], where.theme.slug if where.theme else "",
-                     *(keys[n.slug] if n else "" for n in (where.newer, where.older)))
-        path = article_path(article)
+
+    def need(path: str, key: str, item: tuple[Article, Trail] | MonthPage) -> None:
         page_keys[path] = key
         if publisher.can_keep(path, key):
             publisher.keep(path, key)
         else:
-            todo.append((article, where))
+            todo.append(item)
+
+    months = month_pages(site)
+    for page in months:  # first: the longest jobs, so no worker is left with one at the end
+        need(page.path, digest(page.path, *(m.label if m else "" for m in (page.newer, page.older)),
+                               *(keys[a.slug] for a in page.month.articles)), page)
+    for article, where in zip(site.articles, trails(site).values(), strict=True):
+        need(article_path(article),
+             digest(keys[article.slug], where.theme.slug if where.theme else "",
+                    *(keys[n.slug] if n else "" for n in (where.newer, where.older))),
+             (article, where))
     if meter:
         meter.begin(len(todo), "writing pages")
     work = PageWork(site, tuple(todo), bodies, publisher.staging)
@@ -318,19 +337,7 @@ def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher
             publisher.adopt(path, page_keys[path])
     finally:
         _WORKER.pages = None  # when rendered in this process: do not keep the archive
-
-
-def publish_month_pages(site: Site, keys: Mapping[str, str], publisher: Publisher) -> int:
-    """Every month page: kept when site/ has it from the same articles, else rendered."""
-    pages = month_pages(site)
-    for page in pages:
-        key = digest(page.path, *(m.label if m else "" for m in (page.newer, page.older)),
-                     *(keys[a.slug] for a in page.month.articles))
-        if publisher.can_keep(page.path, key):
-            publisher.keep(page.path, key)
-        else:
-            publisher.put(month_page(environment(), site, page), key, force=True)
-    return len(pages)
+    return len(months)
 
 
 def _record(name: str, data: bytes, article: Article,

@@ -160,8 +160,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
                                                              index)
         site = finish_site(config, themes, _with_shown_bodies(config, themes, articles, bodies),
                            scores)
-        per_article.publish_pages(site, inputs, keys, publisher, bodies, meter)
-        months = per_article.publish_month_pages(site, keys, publisher)
+        months = per_article.publish_pages(site, inputs, keys, publisher, bodies, meter)
         markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
         pages = render.aggregate_pages(per_article.environment(), site, project.templates)
         feed_files = feeds.render_feeds(site)
