@@ -186,13 +186,15 @@ class _Worker:
 _WORKER = _Worker()
 
 
-def start_worker(inputs: Inputs, pages: PageWork | None = None) -> None:
-    """Set up this process for per-article work (called once in every pool worker)."""
+def start_worker(inputs: Inputs, pages: PageWork | None = None,
+                 compiled: Path | None = None) -> None:
+    """Set up this process for per-article work (called once in every pool worker);
+    ``compiled``: where to keep compiled templates between builds."""
     _WORKER.pages = pages
     if _WORKER.inputs == inputs and _WORKER.env is not None:
         return  # set up already (the main process, or a worker forked from it): keep them
     _WORKER.inputs = inputs
-    _WORKER.env = make_environment(inputs.templates)
+    _WORKER.env = make_environment(inputs.templates, compiled)
     # Rendered Markdown is memoized only where feeds need it again (the main process):
     # writing a memo entry for every article would cost a cold build more than it saves.
     markdown.use_memo(None)

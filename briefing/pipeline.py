@@ -21,14 +21,12 @@ import jinja2
 from briefing import articles as per_article
 from briefing import feeds, markdown, render, search, sitemap
 from briefing.cache import BuildCache, digest, save_memos, use_memos
-from briefing.check import check_site
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
 from briefing.digest import WINDOW, build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
-from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
-from briefing.normalize import normalize_text
+from briefing.manifest import MANIFEST_NAME
 from briefing.progress import Meter
 from briefing.publish import Publisher
 from briefing.render import OutputFile
@@ -154,7 +152,7 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
             publisher.abort()
             save_memos()
             return replace(last.report, plans=tuple(plans))
-        per_article.start_worker(inputs)
+        per_article.start_worker(inputs, compiled=cache.folder / "templates")
         memo = cache.memo(per_article.HTML_MEMO)
         articles, scores, keys, seen, bodies = read_articles(project, inputs, cache, log, meter,
                                                              index)
@@ -215,6 +213,8 @@ def _loaded(cache: BuildCache, name: str, kind: type[T]) -> T | None:
 
 def check(project: Project, base_url: str | None = None) -> Report:
     """Validate the built site in ``project.out`` (links, HTML5, feeds, scripts, sitemap)."""
+    from briefing.check import check_site  # here: only ``check`` needs the HTML/feed parsers
+
     config, _ = load_settings(project, base_url)
     result = check_site(project.out, config.base_url, project.templates, project.name)
     return Report(result.problems, files_checked=result.pages + result.feeds)
@@ -226,6 +226,10 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
     """Normalize every seed, or only the seed files in ``only`` (resolved paths)."""
     if not seed_paths(project.seeds) and not (project.seeds / MANIFEST_NAME).exists():
         return []  # nothing to normalize: do not read all of content/ for nothing
+    # Imported here: a build with no seeds (a large archive's) never loads the normalizer.
+    from briefing.manifest import apply_source, load_manifest
+    from briefing.normalize import normalize_text
+
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
     manifest_file = project.seeds / MANIFEST_NAME

@@ -47,10 +47,25 @@ def iso_date(value: When | None) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else ""
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """A Jinja2 environment that escapes every template, whatever its extension."""
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates keyed by template name alone: the folder is the build's own, and
+    Jinja's default key fails on a path a C locale decoded byte by byte."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name)
+
+
+def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment that escapes every template, whatever its extension.
+
+    ``compiled``: a folder to keep compiled templates in between builds (Jinja checks each
+    against its template's source, so an edited template is compiled again).
+    """
+    if compiled:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_CompiledTemplates(str(compiled)) if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
