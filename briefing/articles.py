@@ -28,7 +28,7 @@ import jinja2
 
 from briefing import markdown
 from briefing.cache import code_version, digest, pickle_by_fields, tree_digest
-from briefing.classify import TermMatch, ThemeScore, classify
+from briefing.classify import ThemeScore, classify
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic
@@ -36,6 +36,7 @@ from briefing.parallel import pool_map
 from briefing.progress import Meter
 from briefing.publish import Publisher, stage
 from briefing.render import (
+    MonthPage,
     Trail,
     article_page,
     article_path,
@@ -44,6 +45,7 @@ from briefing.render import (
     month_pages,
     trails,
 )
+from briefing.scores import PackedScores, Scores, pack_scores
 from briefing.seeds import MAX_SEED_BYTES
 from briefing.site import Site
 
@@ -119,7 +121,7 @@ class Record:
 
     article: Article | None
     """Without its body (cut from the file again); None when the file was refused."""
-    scores: tuple[ThemeScore, ...] = ()
+    scores: PackedScores = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     body_at: int = -1
     """Byte offset of the body in the file; -1 when the body is kept in ``article``."""
@@ -157,15 +159,19 @@ class Bodies:
 
 
 @dataclass(frozen=True, slots=True)
-class Done:
-    """One content file, read: its record, and its body when a worker read it."""
+class PageWork:
+    """What the page jobs of one build draw from (pass 2).
 
-    record: Record
-    body: str = ""
+    Every worker gets it once, as it starts (inherited through fork, not copied), so a
+    job is only an index into ``todo``: the archive never goes through a pipe.
+    """
 
-    def article(self) -> Article | None:
-        article = self.record.article
-        return replace(article, body=self.body) if article and not article.body else article
+    site: Site
+    todo: tuple[tuple[Article, Trail] | MonthPage, ...]
+    """The pages to render: articles (bodies may be left unread) with their trails, and
+    month pages."""
+    bodies: Bodies | None
+    staging: Path
 
 
 @dataclass(slots=True)
@@ -174,17 +180,21 @@ class _Worker:
 
     inputs: Inputs | None = None
     env: jinja2.Environment | None = None
+    pages: PageWork | None = None
 
 
 _WORKER = _Worker()
 
 
-def start_worker(inputs: Inputs) -> None:
-    """Set up this process for per-article work (called once in every pool worker)."""
+def start_worker(inputs: Inputs, pages: PageWork | None = None,
+                 compiled: Path | None = None) -> None:
+    """Set up this process for per-article work (called once in every pool worker);
+    ``compiled``: where to keep compiled templates between builds."""
+    _WORKER.pages = pages
     if _WORKER.inputs == inputs and _WORKER.env is not None:
-        return  # the main process, set up already: keep its compiled templates
+        return  # set up already (the main process, or a worker forked from it): keep them
     _WORKER.inputs = inputs
-    _WORKER.env = make_environment(inputs.templates)
+    _WORKER.env = make_environment(inputs.templates, compiled)
     # Rendered Markdown is memoized only where feeds need it again (the main process):
     # writing a memo entry for every article would cost a cold build more than it saves.
     markdown.use_memo(None)
@@ -233,86 +243,103 @@ def current_keys(files: list[tuple[str, str]], inputs: Inputs,
     return keys
 
 
-def process(src: Source) -> Done:
-    """Read, validate and classify one content file (pass 1)."""
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """Pass 1's result for one file: its source (now keyed), identity and record."""
+
+    source: Source
+    identity: Identity
+    record: Record
+
+
+def process(src: Source) -> Processed:
+    """Read, validate and classify one content file (pass 1); an unkeyed ``src`` (a cold
+    build's) is keyed here, so the main process need not read the archive first.
+
+    The record leaves out the body whenever it can be cut from the file again: the main
+    process reads only the bodies it shows (see ``Bodies``), so bodies never cross a pipe.
+    """
     inputs = _WORKER.inputs
     assert inputs is not None, "start_worker() first"
-    with open(src.path, "rb") as handle:
-        data = handle.read()
-    if digest(inputs.key, src.name, data) != src.key:
+    found = read(src.name, src.path, inputs)
+    if isinstance(found, Diagnostic):
+        seen = identity(os.stat(src.path))
+        return Processed(replace(src, key=oversized_key(seen[0])), seen, Record(None, (), (found,)))
+    source, data, seen = found
+    if src.key and source.key != src.key:
         raise BriefingError("changed while the site was being built: build again", src.name)
+    return Processed(source, seen, _read_record(src.name, data, inputs))
+
+
+def _read_record(name: str, data: bytes, inputs: Inputs) -> Record:
     try:
-        article = parse_article(data.decode("utf-8"), src.name)
+        article = parse_article(data.decode("utf-8"), name)
     except UnicodeDecodeError:
-        return Done(Record(None, (), (Diagnostic("not UTF-8 text", src.name),)))
+        return Record(None, (), (Diagnostic("not UTF-8 text", name),))
     except BriefingError as exc:
-        return Done(Record(None, (), (exc.diagnostic,)))
+        return Record(None, (), (exc.diagnostic,))
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
-    return Done(_record(src.name, data, article, scores), article.body)
+    return _record(name, data, article, scores)
 
 
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """Everything one article page needs (pass 2)."""
-
-    article: Article
-    scores: tuple[ThemeScore, ...]
-    trail: Trail
-    """Neighbours without their bodies: the pager shows their titles and links."""
-    staging: Path
-
-
-def render_page(job: PageJob) -> str:
-    """Render one article page into the staging folder; returns its path in the site."""
-    inputs, env = _WORKER.inputs, _WORKER.env
-    assert inputs is not None and env is not None, "start_worker() first"
-    view = Site(inputs.config, inputs.themes, (job.article,), {job.article.slug: job.scores})
-    page = article_page(env, view, job.article, job.trail)
-    stage(job.staging, page)
+def render_page(index: int) -> str:
+    """Render page ``index`` of the build's ``PageWork`` into its staging folder; returns
+    its path in the site."""
+    inputs, env, work = _WORKER.inputs, _WORKER.env, _WORKER.pages
+    assert inputs is not None and env is not None and work is not None, "start_worker() first"
+    item = work.todo[index]
+    if isinstance(item, MonthPage):
+        page = month_page(env, work.site, item)
+    else:
+        article, where = item
+        if work.bodies:
+            article = work.bodies.fill(article)
+        view = Site(inputs.config, inputs.themes, (article,),
+                    Scores.of({article.slug: work.site.scores.get(article.slug, ())}))
+        page = article_page(env, view, article, where)
+    stage(work.staging, page)
     return page.path
 
 
 def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
-                  bodies: Bodies | None = None, meter: Meter | None = None) -> None:
-    """Every article page: kept when site/ has it from the same inputs, else rendered."""
-    todo: list[tuple[Article, Trail]] = []
+                  bodies: Bodies | None = None, meter: Meter | None = None) -> int:
+    """Every article page and month page: kept when site/ has it from the same inputs,
+    else rendered (on every core when there are enough). Returns the number of month pages.
+
+    An article page's key covers its neighbours' (the trail shows them), a month page's
+    every one of its articles'.
+    """
+    todo: list[tuple[Article, Trail] | MonthPage] = []
     page_keys: dict[str, str] = {}
-    for article, where in zip(site.articles, trails(site).values(), strict=True):
-        key = digest(keys[article.slug], where.theme.slug if where.theme else "",
-                     *(keys[n.slug] if n else "" for n in (where.newer, where.older)))
-        path = article_path(article)
+
+    def need(path: str, key: str, item: tuple[Article, Trail] | MonthPage) -> None:
         page_keys[path] = key
         if publisher.can_keep(path, key):
             publisher.keep(path, key)
         else:
-            todo.append((article, where))
-    # Jobs are made as the pool takes them: no second copy of the archive in memory.
-    jobs = (PageJob(bodies.fill(article) if bodies else article, site.scores.get(article.slug, ()),
-                    replace(where, newer=_bodiless(where.newer), older=_bodiless(where.older)),
-                    publisher.staging) for article, where in todo)
+            todo.append(item)
+
+    months = month_pages(site)
+    for page in months:  # first: the longest jobs, so no worker is left with one at the end
+        need(page.path, digest(page.path, *(m.label if m else "" for m in (page.newer, page.older)),
+                               *(keys[a.slug] for a in page.month.articles)), page)
+    for article, where in zip(site.articles, trails(site).values(), strict=True):
+        need(article_path(article),
+             digest(keys[article.slug], where.theme.slug if where.theme else "",
+                    *(keys[n.slug] if n else "" for n in (where.newer, where.older))),
+             (article, where))
     if meter:
         meter.begin(len(todo), "writing pages")
-    for path in pool_map(render_page, jobs, len(todo), start_worker, (inputs,)):
-        if meter:
-            meter.advance()
-        publisher.adopt(path, page_keys[path])
-
-
-def publish_month_pages(site: Site, keys: Mapping[str, str], publisher: Publisher) -> int:
-    """Every month page: kept when site/ has it from the same articles, else rendered."""
-    pages = month_pages(site)
-    for page in pages:
-        key = digest(page.path, *(m.label if m else "" for m in (page.newer, page.older)),
-                     *(keys[a.slug] for a in page.month.articles))
-        if publisher.can_keep(page.path, key):
-            publisher.keep(page.path, key)
-        else:
-            publisher.put(month_page(environment(), site, page), key, force=True)
-    return len(pages)
-
-
-def _bodiless(article: Article | None) -> Article | None:
-    return replace(article, body="") if article else None
+    work = PageWork(site, tuple(todo), bodies, publisher.staging)
+    try:
+        for path in pool_map(render_page, range(len(todo)), len(todo), start_worker,
+                             (inputs, work)):
+            if meter:
+                meter.advance()
+            publisher.adopt(path, page_keys[path])
+    finally:
+        _WORKER.pages = None  # when rendered in this process: do not keep the archive
+    return len(months)
 
 
 def _record(name: str, data: bytes, article: Article,
@@ -323,16 +350,16 @@ def _record(name: str, data: bytes, article: Article,
     at = len(text) - len(body)
     if text[at:] == body and body.strip("\n") + "\n" == article.body:
         at_byte = len(text[:at].encode("utf-8"))
-        return Record(replace(article, body=""), scores, (), at_byte)
-    return Record(article, scores)
+        return Record(replace(article, body=""), pack_scores(scores), (), at_byte)
+    return Record(article, pack_scores(scores))
 
 
-pickle_by_fields(Record, Article, ThemeScore, TermMatch, Diagnostic)
+pickle_by_fields(Record, Article, Diagnostic)
 
 
 def process_all(jobs: list[Source], inputs: Inputs,
-                tick: Callable[[], None]) -> Iterator[Done]:
+                tick: Callable[[], None]) -> Iterator[Processed]:
     """Read content files in order, on every core when there are enough of them."""
-    for done in pool_map(process, jobs, len(jobs), start_worker, (inputs,)):
+    for processed in pool_map(process, jobs, len(jobs), start_worker, (inputs,)):
         tick()
-        yield done
+        yield processed

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from briefing import __version__, pipeline, serve
-from briefing.adding import add_article, read_input
+from briefing import __version__, pipeline
 from briefing.errors import BriefingError, Severity
 from briefing.pipeline import Project, Report
 from briefing.progress import TerminalMeter
@@ -82,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
         elif command == "serve":
+            from briefing import serve  # here: builds never load the server
+
             return serve.run(project, args.host, args.port, args.open, args.base_url)
         elif command == "add":
             return _add(project, args.file)
@@ -107,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _add(project: Project, file: str) -> int:
+    from briefing.adding import add_article, read_input  # here: builds never normalize text
+
     data, origin = read_input(file, sys.stdin.buffer.read() if file == "-" else None)
     added = add_article(project, data, origin)
     for diagnostic in added.diagnostics:

@@ -18,13 +18,15 @@ import re
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from briefing.content import When
 from briefing.errors import Diagnostic, Severity
-from briefing.normalize import Normalized
 from briefing.yamlsafe import YamlProblem, load_yaml
+
+if TYPE_CHECKING:  # the normalizer is loaded only by builds that normalize
+    from briefing.normalize import Normalized
 
 MANIFEST_NAME = "sources.yaml"
 

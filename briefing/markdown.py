@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
 import markdown_it_pyrs
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
+
+if TYPE_CHECKING:  # markdown-it-py itself is loaded on first use (most builds never need it)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 _CLOSERS = {"paragraph_open": "paragraph_close", "list_item_open": "list_item_close",
             "blockquote_open": "blockquote_close"}
@@ -93,13 +96,16 @@ def _passage_anchors(state: StateCore) -> None:
         state.tokens[index].attrSet("id", f"p-{number}")
 
 
-def _make_parser() -> MarkdownIt:
+@cache
+def _reference() -> MarkdownIt:
+    """The reference parser: markdown-it-py, with the passage anchors."""
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
     parser.core.ruler.push("passage_anchors", _passage_anchors)
     return parser
 
 
-_PARSER = _make_parser()
 # markdown-it-pyrs's "commonmark" preset includes raw HTML: start from none and enable
 # everything else, so raw HTML in an article stays text (escaped), as with html=False.
 _FAST_RULES = ("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
@@ -152,15 +158,15 @@ def to_html(markdown: str) -> str:
 
 def reference_html(markdown: str) -> str:
     """The HTML as markdown-it-py renders it (what ``to_html`` must always equal)."""
-    return _PARSER.render(markdown)
+    return _reference().render(markdown)
 
 
 def _render(markdown: str) -> str:
     if _ODD_SPACE.search(markdown) or _quote_then_item(markdown):
-        return _PARSER.render(markdown)
+        return _reference().render(markdown)
     html = _FAST.render(markdown)
     if _ENCODED_HOST.search(html):
-        return _PARSER.render(markdown)
+        return _reference().render(markdown)
     return _anchor(html.replace(*_EMPTY_QUOTE))
 
 
@@ -203,6 +209,6 @@ def _anchor(html: str) -> str:
 
 def passages(markdown: str) -> tuple[Passage, ...]:
     """The article's passages, numbered exactly as ``to_html`` anchors them."""
-    spans = _passage_spans(_PARSER.parse(markdown))
+    spans = _passage_spans(_reference().parse(markdown))
     return tuple(Passage(number, " ".join(_plain(t) for t in inlines).strip())
                  for number, (_, inlines) in enumerate(spans, start=1))

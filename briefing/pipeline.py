@@ -21,17 +21,16 @@ import jinja2
 from briefing import articles as per_article
 from briefing import feeds, markdown, render, search, sitemap
 from briefing.cache import BuildCache, digest, save_memos, use_memos
-from briefing.check import check_site
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
 from briefing.digest import WINDOW, build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
-from briefing.manifest import MANIFEST_NAME, apply_source, load_manifest
-from briefing.normalize import normalize_text
+from briefing.manifest import MANIFEST_NAME
 from briefing.progress import Meter
 from briefing.publish import Publisher
 from briefing.render import OutputFile
+from briefing.scores import PackedScores, Scores
 from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
 from briefing.sync import Action, Existing, Plan, draft_article, plan
@@ -153,14 +152,13 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
             publisher.abort()
             save_memos()
             return replace(last.report, plans=tuple(plans))
-        per_article.start_worker(inputs)
+        per_article.start_worker(inputs, compiled=cache.folder / "templates")
         memo = cache.memo(per_article.HTML_MEMO)
         articles, scores, keys, seen, bodies = read_articles(project, inputs, cache, log, meter,
                                                              index)
         site = finish_site(config, themes, _with_shown_bodies(config, themes, articles, bodies),
                            scores)
-        per_article.publish_pages(site, inputs, keys, publisher, bodies, meter)
-        months = per_article.publish_month_pages(site, keys, publisher)
+        months = per_article.publish_pages(site, inputs, keys, publisher, bodies, meter)
         markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
         pages = render.aggregate_pages(per_article.environment(), site, project.templates)
         feed_files = feeds.render_feeds(site)
@@ -215,6 +213,8 @@ def _loaded(cache: BuildCache, name: str, kind: type[T]) -> T | None:
 
 def check(project: Project, base_url: str | None = None) -> Report:
     """Validate the built site in ``project.out`` (links, HTML5, feeds, scripts, sitemap)."""
+    from briefing.check import check_site  # here: only ``check`` needs the HTML/feed parsers
+
     config, _ = load_settings(project, base_url)
     result = check_site(project.out, config.base_url, project.templates, project.name)
     return Report(result.problems, files_checked=result.pages + result.feeds)
@@ -226,6 +226,10 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
     """Normalize every seed, or only the seed files in ``only`` (resolved paths)."""
     if not seed_paths(project.seeds) and not (project.seeds / MANIFEST_NAME).exists():
         return []  # nothing to normalize: do not read all of content/ for nothing
+    # Imported here: a build with no seeds (a large archive's) never loads the normalizer.
+    from briefing.manifest import apply_source, load_manifest
+    from briefing.normalize import normalize_text
+
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
     manifest_file = project.seeds / MANIFEST_NAME
@@ -307,8 +311,7 @@ _Seen = dict[str, tuple[per_article.Identity, str]]
 def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
                   log: Collector, meter: Meter | None = None,
                   index: per_article.KeyIndex | None = None,
-                  ) -> tuple[list[Article], dict[str, tuple[ThemeScore, ...]], dict[str, str],
-                             _Seen, per_article.Bodies]:
+                  ) -> tuple[list[Article], Scores, dict[str, str], _Seen, per_article.Bodies]:
     """``load_articles`` with the cache and every core, plus each article's scores and key,
     each file's identity and key (for the next build's ``KeyIndex``), and where the
     bodies left unread are.
@@ -324,28 +327,30 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     records: dict[str, per_article.Record] = {}
     unread: dict[str, tuple[per_article.Source, per_article.Record]] = {}
     parsed: list[Article] = []
-    scores: dict[str, tuple[ThemeScore, ...]] = {}
+    scores: dict[str, PackedScores] = {}
     keys: dict[str, str] = {}
-    for source, result, article in found:
-        if result is None:  # worked on: its result comes from the pool, in order
-            result = next(done)
-            article = result.article()
-        records[source.key] = result.record
-        log.add(*result.record.diagnostics)
+    for source, record, article in found:
+        if record is None:  # worked on: its result comes from the pool, in order
+            processed = next(done)
+            source, record, article = processed.source, processed.record, processed.record.article
+            seen[source.name] = (processed.identity, source.key)
+        records[source.key] = record
+        log.add(*record.diagnostics)
         if article is not None:
             parsed.append(article)
-            scores.setdefault(article.slug, result.record.scores)
+            scores.setdefault(article.slug, record.scores)
             keys.setdefault(article.slug, source.key)
             if not article.body:
-                unread.setdefault(article.slug, (source, result.record))
+                unread.setdefault(article.slug, (source, record))
     cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
-    accepted = [a if a.themes else replace(a, themes=assigned_themes(scores[a.slug]))
+    unpacked = Scores(scores)
+    accepted = [a if a.themes else replace(a, themes=assigned_themes(unpacked[a.slug]))
                 for a in accept_articles(parsed, inputs.themes, log)]
-    return (accepted, {a.slug: scores[a.slug] for a in accepted}, keys, seen,
+    return (accepted, Scores({a.slug: scores[a.slug] for a in accepted}), keys, seen,
             per_article.Bodies(inputs, unread))
 
 
-_Found = tuple[per_article.Source, per_article.Done | None, Article | None]
+_Found = tuple[per_article.Source, per_article.Record | None, Article | None]
 
 
 def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
@@ -358,6 +363,9 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
     found: list[_Found] = []
     jobs: list[per_article.Source] = []
     seen: _Seen = {}
+    if not known:  # nothing cached: the workers read and key every file themselves
+        jobs = [per_article.Source(name, path, "") for name, path in content_files(project)]
+        return [(source, None, None) for source in jobs], jobs, seen
     for name, path in content_files(project):
         unread = _unread(name, path, inputs, known, index)
         if unread:
@@ -373,7 +381,7 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
         source, data, seen[name] = read[0], read[1], (read[2], read[0].key)
         record = known.get(source.key)
         if record is not None:
-            found.append((source, per_article.Done(record), record.restore(data)))
+            found.append((source, record, record.restore(data)))
         else:
             found.append((source, None, None))
             jobs.append(source)
@@ -391,7 +399,7 @@ def _unread(name: str, path: str, inputs: per_article.Inputs,
     record = known.get(key) if key else None
     if record is None or record.article is None:
         return None
-    return (per_article.Source(name, path, key), per_article.Done(record), record.article), seen
+    return (per_article.Source(name, path, key), record, record.article), seen
 
 
 def content_paths(project: Project) -> list[Path]:
@@ -458,7 +466,7 @@ def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Ar
                 scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
     """Order classified articles newest first and digest them: what aggregates draw from."""
     ordered = newest_first(articles, config)
-    return Site(config, themes, ordered, scores,
+    return Site(config, themes, ordered, Scores.of(scores),
                 build_digest(themes, ordered, config.digest_window))
 
 

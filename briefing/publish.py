@@ -20,7 +20,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from briefing.cache import BuildCache, digest
+from briefing.cache import BuildCache, digest, pickle_by_fields
 from briefing.errors import BriefingError
 from briefing.render import OutputFile
 from briefing.write import check_names, recover
@@ -34,6 +34,9 @@ class Entry:
     """Hash of what produced it (per-article inputs), or of its bytes."""
     size: int
     mtime_ns: int
+
+
+pickle_by_fields(Entry)  # the manifest holds one per file of the site
 
 
 class Publisher:

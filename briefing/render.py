@@ -47,10 +47,25 @@ def iso_date(value: When | None) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else ""
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """A Jinja2 environment that escapes every template, whatever its extension."""
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates keyed by template name alone: the folder is the build's own, and
+    Jinja's default key fails on a path a C locale decoded byte by byte."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name)
+
+
+def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment that escapes every template, whatever its extension.
+
+    ``compiled``: a folder to keep compiled templates in between builds (Jinja checks each
+    against its template's source, so an edited template is compiled again).
+    """
+    if compiled:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_CompiledTemplates(str(compiled)) if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -174,8 +189,7 @@ def trails(site: Site) -> dict[str, Trail]:
             continue
 
         def rank(slug: str, article: Article = article) -> tuple[float, int]:
-            score = site.score(article, slug)
-            return (-(score.score if score else 0.0), order[slug])
+            return (-site.scores.value(article.slug, slug), order[slug])
 
         slug = min(article.themes, key=rank)
         listed, at = members[slug], position[slug][article.slug]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from briefing.classify import ThemeScore, assigned_themes
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, as_datetime
 from briefing.digest import Digest, ThemeDigest
+from briefing.scores import Scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +20,7 @@ class Site:
     themes: tuple[Theme, ...]
     articles: tuple[Article, ...]
     """Newest first; undated articles last, by slug."""
-    scores: Mapping[str, tuple[ThemeScore, ...]]
+    scores: Scores
     """Every theme's score for each article, by article slug."""
     digest: Digest = field(default_factory=Digest)
     """The briefing: per theme key points, timeline, names; top points of the edition."""

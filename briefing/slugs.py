@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 
-from slugify import slugify
-
 MAX_LENGTH = 60
 _DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "its", "of", "on", "or",
              "the", "to", "with"}
@@ -16,6 +14,8 @@ _ID_NAMESPACE = uuid.UUID("6f1c1f57-64e5-4d6e-9f3a-0b9f7a2c5e11")
 
 def slug_for(title: str) -> str:
     """ASCII, lowercase, hyphenated, at most 60 characters, cut at a word."""
+    from slugify import slugify  # here: its tables take longer to load than a build of no seeds
+
     # "OpenAI's" reads as "openais", not "openai-s".
     slug = slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True,
                    replacements=[["'", ""], ["’", ""]])

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from briefing.content import Article, dump_article, is_pristine
-from briefing.normalize import Normalized
 from briefing.seeds import Seed
 from briefing.slugs import slug_for, stable_id, unique_slug
+
+if TYPE_CHECKING:  # the normalizer is loaded only by builds that normalize
+    from briefing.normalize import Normalized
 
 
 class Action(StrEnum):

@@ -173,6 +173,7 @@ def test_nothing_is_written_outside_content_and_site(hostile):
     assert now == outside
     cached = [p for p in (project.root / ".cache").rglob("*") if p.is_file()]
     assert cached and all(p.suffix == ".pickle" or p.parent.parent.name == "html"
+                          or (p.parent.name == "templates" and p.suffix == ".cache")
                           for p in cached)
     assert not (project.root.parent / "etc").exists()
 

@@ -70,7 +70,7 @@ def test_the_compiled_renderer_does_the_work_for_ordinary_articles(
     def refuse(_: str) -> str:
         raise AssertionError("markdown-it-py was used")
 
-    monkeypatch.setattr(markdown._PARSER, "render", refuse)
+    monkeypatch.setattr(markdown._reference(), "render", refuse)
     for path in sorted((ROOT / "content").glob("*.md")):
         _, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path.name)
         assert 'id="p-1"' in markdown.to_html(body)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing import normalize as normalizer
 from briefing import pipeline
 from briefing.cli import main
 from briefing.errors import BriefingError
@@ -388,13 +389,13 @@ def test_a_broken_content_file_keeps_its_last_good_version_and_is_reported(watch
 @pytest.fixture
 def counted_normalizations(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = pipeline.normalize_text
+    real = normalizer.normalize_text
 
     def counting(text, tz):
         calls.append(text[:40])
         return real(text, tz)
 
-    monkeypatch.setattr(pipeline, "normalize_text", counting)
+    monkeypatch.setattr(normalizer, "normalize_text", counting)  # the build imports it late
     return calls
 
 
