@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from briefing.classify import ThemeScore, classify
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic
-from briefing.parallel import pool_map
+from briefing.parallel import pool_map, pool_started
 from briefing.progress import Meter
 from briefing.publish import Publisher, stage
 from briefing.render import (
@@ -301,13 +302,16 @@ def render_page(index: int) -> str:
     return page.path
 
 
-def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
-                  bodies: Bodies | None = None, meter: Meter | None = None) -> int:
-    """Every article page and month page: kept when site/ has it from the same inputs,
-    else rendered (on every core when there are enough). Returns the number of month pages.
+@contextmanager
+def pages_rendering(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
+                    bodies: Bodies | None = None,
+                    meter: Meter | None = None) -> Iterator[Callable[[], int]]:
+    """Start rendering the article pages and month pages site/ lacks, on every core, while
+    the caller goes on (``site`` needs no digest: these pages do not show it); call what
+    it yields to wait for them and take them in. It returns the number of month pages.
 
-    An article page's key covers its neighbours' (the trail shows them), a month page's
-    every one of its articles'.
+    A page site/ holds from the same inputs is kept: an article page's key covers its
+    neighbours' (the trail shows them), a month page's every one of its articles'.
     """
     todo: list[tuple[Article, Trail] | MonthPage] = []
     page_keys: dict[str, str] = {}
@@ -328,18 +332,22 @@ def publish_pages(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher
              digest(keys[article.slug], where.theme.slug if where.theme else "",
                     *(keys[n.slug] if n else "" for n in (where.newer, where.older))),
              (article, where))
-    if meter:
-        meter.begin(len(todo), "writing pages")
     work = PageWork(site, tuple(todo), bodies, publisher.staging)
-    try:
-        for path in pool_map(render_page, range(len(todo)), len(todo), start_worker,
-                             (inputs, work)):
+
+    def collect(rendered: Iterator[str]) -> int:
+        if meter:
+            meter.begin(len(todo), "writing pages")
+        for path in rendered:
             if meter:
                 meter.advance()
             publisher.adopt(path, page_keys[path])
+        return len(months)
+
+    try:
+        with pool_started(render_page, range(len(todo)), start_worker, (inputs, work)) as rendered:
+            yield lambda: collect(rendered)
     finally:
         _WORKER.pages = None  # when rendered in this process: do not keep the archive
-    return len(months)
 
 
 def _record(name: str, data: bytes, article: Article,

@@ -165,19 +165,20 @@ def _render(markdown: str) -> str:
     if _ODD_SPACE.search(markdown) or _quote_then_item(markdown):
         return _reference().render(markdown)
     html = _FAST.render(markdown)
-    if _ENCODED_HOST.search(html):
+    if "%" in html and _ENCODED_HOST.search(html):
         return _reference().render(markdown)
     return _anchor(html.replace(*_EMPTY_QUOTE))
 
 
 def _quote_then_item(markdown: str) -> bool:
     """True when a line after a quote line, with no blank line between, starts a list item."""
-    if ">" not in markdown:
-        return False
-    for chunk in _BLANK_LINE.split(markdown):
-        quote = _QUOTE_LINE.search(chunk)
-        if quote and _ITEM_LINE.search(chunk, quote.end()):
+    at = 0
+    while quote := _QUOTE_LINE.search(markdown, at):
+        blank = _BLANK_LINE.search(markdown, quote.end())
+        end = blank.start() if blank else len(markdown)
+        if _ITEM_LINE.search(markdown, quote.end(), end):
             return True
+        at = blank.end() if blank else len(markdown)
     return False
 
 

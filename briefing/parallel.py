@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -36,18 +37,15 @@ def pool_map(work: Callable[[Job], Result], jobs: Iterable[Job], total: int,
              workers: int | None = None) -> Iterator[Result]:
     """``work`` over ``total`` ``jobs`` in input order; ``start(*start_args)`` sets up each
     process. ``jobs`` may be a generator: it is consumed a few chunks ahead of the results."""
-    workers = min(workers or cores(), max(1, total // MIN_JOBS_PER_WORKER))
-    if workers < 2 or total < MIN_JOBS_FOR_POOL:
+    workers = _workers(total, workers)
+    if workers < 2:
         start(*start_args)
         yield from map(work, jobs)
         return
-    size = max(1, total // (workers * CHUNKS_PER_WORKER))
     remaining = iter(jobs)
+    size = _chunk_size(total, workers)
     chunks = iter(lambda: list(islice(remaining, size)), [])
-    # fork: workers inherit the imported modules, so they start in milliseconds.
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=start,
-                             initargs=start_args) as pool:
+    with _executor(workers, start, start_args) as pool:
         pending: deque[Future[list[Result]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_run_chunk, work, chunk))
@@ -55,6 +53,49 @@ def pool_map(work: Callable[[Job], Result], jobs: Iterable[Job], total: int,
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+@contextmanager
+def pool_started(work: Callable[[Job], Result], jobs: Sequence[Job],
+                 start: Callable[..., None], start_args: tuple[Any, ...],
+                 workers: int | None = None) -> Iterator[Iterator[Result]]:
+    """``pool_map`` that hands every job out at once, so the caller can do other work while
+    the pool runs; iterate what it yields for the results, in input order. The jobs should
+    be small (indices, say). Few jobs run in this process, when the results are read."""
+    workers = _workers(len(jobs), workers)
+    if workers < 2:
+        start(*start_args)
+        yield map(work, jobs)
+        return
+    size = _chunk_size(len(jobs), workers)
+    with _executor(workers, start, start_args) as pool:
+        futures = [pool.submit(_run_chunk, work, list(jobs[at:at + size]))
+                   for at in range(0, len(jobs), size)]
+        try:
+            yield (result for future in futures for result in future.result())
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+def _workers(total: int, wanted: int | None) -> int:
+    """How many processes ``total`` jobs are worth (1: run them in this one)."""
+    if total < MIN_JOBS_FOR_POOL:
+        return 1
+    return min(wanted or cores(), max(1, total // MIN_JOBS_PER_WORKER))
+
+
+def _chunk_size(total: int, workers: int) -> int:
+    return max(1, total // (workers * CHUNKS_PER_WORKER))
+
+
+def _executor(workers: int, start: Callable[..., None],
+              start_args: tuple[Any, ...]) -> ProcessPoolExecutor:
+    # fork: workers inherit the imported modules (and ``start_args``), so they start in
+    # milliseconds.
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=start,
+                               initargs=start_args)
 
 
 def _run_chunk(work: Callable[[Job], Result], chunk: list[Job]) -> list[Result]:

@@ -154,16 +154,19 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
             return replace(last.report, plans=tuple(plans))
         per_article.start_worker(inputs, compiled=cache.folder / "templates")
         memo = cache.memo(per_article.HTML_MEMO)
-        articles, scores, keys, seen, bodies = read_articles(project, inputs, cache, log, meter,
-                                                             index)
-        site = finish_site(config, themes, _with_shown_bodies(config, themes, articles, bodies),
-                           scores)
-        months = per_article.publish_pages(site, inputs, keys, publisher, bodies, meter)
-        markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
-        pages = render.aggregate_pages(per_article.environment(), site, project.templates)
-        feed_files = feeds.render_feeds(site)
-        for output in [*pages, *feed_files]:
-            publisher.put(output)
+        read = read_articles(project, inputs, cache, log, meter, index)
+        ordered = arrange(config, themes, read.articles, read.scores)
+        with per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
+                                         meter) as article_pages:
+            # Meanwhile: the digest, the pages and feeds drawn from many articles, the cache.
+            site = digested(replace(ordered, articles=_with_shown_bodies(ordered, read.bodies)))
+            markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
+            pages = render.aggregate_pages(per_article.environment(), site, project.templates)
+            feed_files = feeds.render_feeds(site)
+            for output in [*pages, *feed_files]:
+                publisher.put(output)
+            read.remember(cache, started_ns)
+            months = article_pages()
         if config.search:
             for output in search.search_bundle(publisher.html_pages(), config.language):
                 publisher.put(output)
@@ -172,7 +175,6 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         written = publisher.commit()
         memo.keep_only_used()
         save_memos()
-        cache.save(per_article.STATS, per_article.KeyIndex(inputs.key, started_ns, seen))
     except BaseException:
         if publisher:
             publisher.abort()
@@ -181,23 +183,21 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
         markdown.use_memo(None)
         use_memos(None)
     html = sum(1 for p in pages if p.path.endswith(".html"))
-    report = Report(tuple(log.diagnostics), tuple(plans), len(articles), written,
-                    pages=len(articles) + months + html, feeds=len(feed_files))
-    fingerprint = _fingerprint(inputs, {name: key for name, (_, key) in seen.items()})
+    report = Report(tuple(log.diagnostics), tuple(plans), len(read.articles), written,
+                    pages=len(read.articles) + months + html, feeds=len(feed_files))
+    fingerprint = _fingerprint(inputs, {name: key for name, (_, key) in read.seen.items()})
     cache.save(last_name, LastBuild(fingerprint, replace(report, plans=(), files_written=0)))
     return report
 
 
-def _with_shown_bodies(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article],
-                       bodies: per_article.Bodies) -> list[Article]:
+def _with_shown_bodies(site: Site, bodies: per_article.Bodies) -> tuple[Article, ...]:
     """Load the bodies that the digest (each theme's newest ``WINDOW``) and the feeds (the
     newest ``feed_size``, of the site and of each theme) read; the rest stay unread."""
-    ordered = newest_first(articles, config)
-    shown = {a.slug for a in ordered[:config.feed_size]}
-    for theme in themes:
-        members = [a for a in ordered if theme.slug in a.themes]
-        shown.update(a.slug for a in members[:max(WINDOW, config.feed_size)])
-    return [bodies.fill(a) if a.slug in shown else a for a in articles]
+    shown = {a.slug for a in site.articles[:site.config.feed_size]}
+    for theme in site.themes:
+        members = site.articles_in(theme.slug)
+        shown.update(a.slug for a in members[:max(WINDOW, site.config.feed_size)])
+    return tuple(bodies.fill(a) if a.slug in shown else a for a in site.articles)
 
 
 def _fingerprint(inputs: per_article.Inputs, keys: Mapping[str, str]) -> str:
@@ -308,10 +308,32 @@ def load_articles(project: Project, themes: tuple[Theme, ...], log: Collector) -
 _Seen = dict[str, tuple[per_article.Identity, str]]
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What reading content/ found, for this build and (``remember``) the next."""
+
+    articles: list[Article]
+    """The accepted articles; bodies are left unread where the build can (see ``bodies``)."""
+    scores: Scores
+    keys: dict[str, str]
+    """Each article's cache key, by slug."""
+    seen: _Seen
+    """Each content file's identity and key, by name."""
+    bodies: per_article.Bodies
+    records: dict[str, per_article.Record]
+    known: dict[str, per_article.Record]
+    """The records the cache held before this build."""
+
+    def remember(self, cache: BuildCache, started_ns: int) -> None:
+        """Cache every live record (and only those) and the files' keys by identity."""
+        cache.save_entries(per_article.RECORDS, self.records, self.known)
+        cache.save(per_article.STATS,
+                   per_article.KeyIndex(self.bodies.inputs.key, started_ns, self.seen))
+
+
 def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
                   log: Collector, meter: Meter | None = None,
-                  index: per_article.KeyIndex | None = None,
-                  ) -> tuple[list[Article], Scores, dict[str, str], _Seen, per_article.Bodies]:
+                  index: per_article.KeyIndex | None = None) -> Reading:
     """``load_articles`` with the cache and every core, plus each article's scores and key,
     each file's identity and key (for the next build's ``KeyIndex``), and where the
     bodies left unread are.
@@ -342,12 +364,11 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
             keys.setdefault(article.slug, source.key)
             if not article.body:
                 unread.setdefault(article.slug, (source, record))
-    cache.save_entries(per_article.RECORDS, records, known)  # only live entries are kept
     unpacked = Scores(scores)
     accepted = [a if a.themes else replace(a, themes=assigned_themes(unpacked[a.slug]))
                 for a in accept_articles(parsed, inputs.themes, log)]
-    return (accepted, Scores({a.slug: scores[a.slug] for a in accepted}), keys, seen,
-            per_article.Bodies(inputs, unread))
+    return Reading(accepted, Scores({a.slug: scores[a.slug] for a in accepted}), keys, seen,
+                   per_article.Bodies(inputs, unread), records, known)
 
 
 _Found = tuple[per_article.Source, per_article.Record | None, Article | None]
@@ -465,9 +486,19 @@ def assemble(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Artic
 def finish_site(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article],
                 scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
     """Order classified articles newest first and digest them: what aggregates draw from."""
-    ordered = newest_first(articles, config)
-    return Site(config, themes, ordered, Scores.of(scores),
-                build_digest(themes, ordered, config.digest_window))
+    return digested(arrange(config, themes, articles, scores))
+
+
+def arrange(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Article],
+            scores: Mapping[str, tuple[ThemeScore, ...]]) -> Site:
+    """The site with its articles newest first, not digested yet."""
+    return Site(config, themes, newest_first(articles, config), Scores.of(scores))
+
+
+def digested(site: Site) -> Site:
+    """The site with its briefing: each theme's digest of its newest articles."""
+    return replace(site, digest=build_digest(site.themes, site.articles,
+                                             site.config.digest_window))
 
 
 def render_site(site: Site, project: Project, env: jinja2.Environment | None = None,

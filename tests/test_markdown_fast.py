@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -103,3 +104,20 @@ def test_passage_anchors_match_passages_on_nested_structures():
     assert [f'id="p-{n}"' in html for n in numbers] == [True] * len(numbers)
     assert f'id="p-{len(numbers) + 1}"' not in html
     assert html == markdown.reference_html(text)
+
+
+def _quote_then_item_by_chunks(text: str) -> bool:
+    """The plain statement of the rule (split into blank-line chunks, then look in each)."""
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        quote = markdown._QUOTE_LINE.search(chunk)
+        if quote and markdown._ITEM_LINE.search(chunk, quote.end()):
+            return True
+    return False
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from((*PIECES, " ", " \t", "\n", "> a", "- b", "3. c")),
+                min_size=1, max_size=12))
+def test_the_quote_then_item_scan_keeps_the_rule(lines: list[str]):
+    text = "\n".join(lines) + "\n"
+    assert markdown._quote_then_item(text) == _quote_then_item_by_chunks(text)
