@@ -9,9 +9,11 @@ the site still builds. Only a broken config or template stops a build.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -133,6 +135,24 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
     many articles, the feeds, search index and sitemap are made afresh every time. When
     the inputs are those of the last build and site/ is as it left it, nothing is done.
     """
+    with _fewer_collections():
+        return _build(project, base_url, force, meter)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A build makes a great many small objects and hardly any reference cycles: with
+    CPython's default thresholds, the cycle collector took about a seventh of a large
+    cold build re-scanning live objects. Pool workers inherit the setting."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _build(project: Project, base_url: str | None, force: bool, meter: Meter | None) -> Report:
     config, themes = load_settings(project, base_url)
     log = Collector()
     cache = BuildCache(project.root)

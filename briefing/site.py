@@ -29,7 +29,10 @@ class Site:
         return tuple(a for a in self.articles if theme in a.themes)
 
     def theme(self, slug: str) -> Theme:
-        return next(t for t in self.themes if t.slug == slug)
+        for theme in self.themes:  # a loop: pages ask this many times, themes are few
+            if theme.slug == slug:
+                return theme
+        raise KeyError(slug)
 
     def score(self, article: Article, theme: str) -> ThemeScore | None:
         return next((s for s in self.scores.get(article.slug, ()) if s.theme == theme), None)
