@@ -166,15 +166,16 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         index = _loaded(cache, per_article.STATS, per_article.KeyIndex)
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
+        files = content_files(project)
         if last and last.fingerprint == _fingerprint(
-                inputs, per_article.current_keys(content_files(project), inputs, index)) \
+                inputs, per_article.current_keys(files, inputs, index)) \
                 and publisher.untouched():
             publisher.abort()
             save_memos()
             return replace(last.report, plans=tuple(plans))
         per_article.start_worker(inputs, compiled=cache.folder / "templates")
         memo = cache.memo(per_article.HTML_MEMO)
-        read = read_articles(project, inputs, cache, log, meter, index)
+        read = read_articles(files, inputs, cache, log, meter, index)
         ordered = arrange(config, themes, read.articles, read.scores)
         with per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
                                          meter) as article_pages:
@@ -351,10 +352,11 @@ class Reading:
                    per_article.KeyIndex(self.bodies.inputs.key, started_ns, self.seen))
 
 
-def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCache,
+def read_articles(files: list[tuple[str, str]], inputs: per_article.Inputs, cache: BuildCache,
                   log: Collector, meter: Meter | None = None,
                   index: per_article.KeyIndex | None = None) -> Reading:
-    """``load_articles`` with the cache and every core, plus each article's scores and key,
+    """``load_articles`` of the content ``files`` (``content_files``) with the cache and
+    every core, plus each article's scores and key,
     each file's identity and key (for the next build's ``KeyIndex``), and where the
     bodies left unread are.
 
@@ -362,7 +364,7 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
     a file whose identity vouches for its key is not even read.
     """
     known = cache.load_entries(per_article.RECORDS)
-    found, jobs, seen = _sort_out(project, inputs, known, log, index)
+    found, jobs, seen = _sort_out(files, inputs, known, log, index)
     if meter:
         meter.begin(len(jobs), "reading articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
@@ -394,7 +396,8 @@ def read_articles(project: Project, inputs: per_article.Inputs, cache: BuildCach
 _Found = tuple[per_article.Source, per_article.Record | None, Article | None]
 
 
-def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per_article.Record],
+def _sort_out(files: list[tuple[str, str]], inputs: per_article.Inputs,
+              known: dict[str, per_article.Record],
               log: Collector, index: per_article.KeyIndex | None,
               ) -> tuple[list[_Found], list[per_article.Source], _Seen]:
     """Read every content file: reuse what the cache knows, make jobs of the rest.
@@ -405,9 +408,9 @@ def _sort_out(project: Project, inputs: per_article.Inputs, known: dict[str, per
     jobs: list[per_article.Source] = []
     seen: _Seen = {}
     if not known:  # nothing cached: the workers read and key every file themselves
-        jobs = [per_article.Source(name, path, "") for name, path in content_files(project)]
+        jobs = [per_article.Source(name, path, "") for name, path in files]
         return [(source, None, None) for source in jobs], jobs, seen
-    for name, path in content_files(project):
+    for name, path in files:
         unread = _unread(name, path, inputs, known, index)
         if unread:
             found.append(unread[0])
