@@ -1,5 +1,6 @@
 """End to end: the real seeds built into a temporary project, as the CLI runs it."""
 
+import gc
 import hashlib
 import os
 import subprocess
@@ -168,3 +169,9 @@ def test_folders_and_editor_lock_files_in_content_are_not_articles(project):
     report = pipeline.build(project)
     assert not report.failed, report.diagnostics
     assert report.articles == 5
+
+
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(project):
+    before = gc.get_threshold()
+    report = pipeline.build(project)
+    assert report.articles == 5 and gc.get_threshold() == before

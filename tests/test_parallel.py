@@ -1,0 +1,70 @@
+"""Spreading work over processes: results in input order, set-up inherited, errors kept."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from briefing import parallel
+
+_STATE: dict[str, object] = {}
+
+
+def _start(shared: object) -> None:
+    _STATE["shared"] = shared
+
+
+def _square_with_pid(n: int) -> tuple[int, int, bool]:
+    return n * n, os.getpid(), isinstance(_STATE.get("shared"), type(threading.Lock()))
+
+
+def _fail_at_seven(n: int) -> int:
+    if n == 7:
+        raise ValueError("seven")
+    return n
+
+
+@pytest.fixture
+def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_POOL", 1)
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fork is the posix start method")
+def test_a_started_pool_works_while_the_caller_does_and_inherits_its_set_up(two_processes):
+    lock = threading.Lock()  # cannot be pickled: it reaches the workers only through fork
+    with parallel.pool_started(_square_with_pid, range(40), _start, (lock,)) as results:
+        meanwhile = sum(range(1000))  # the caller's own work
+        found = list(results)
+    assert meanwhile == 499500
+    assert [square for square, _, _ in found] == [n * n for n in range(40)]
+    assert all(inherited for _, _, inherited in found)
+    assert os.getpid() not in {pid for _, pid, _ in found}
+
+
+def test_few_jobs_run_in_this_process_when_read(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_POOL", 200)
+    with parallel.pool_started(_square_with_pid, range(5), _start, ("x",)) as results:
+        found = list(results)
+    assert [square for square, _, _ in found] == [0, 1, 4, 9, 16]
+    assert {pid for _, pid, _ in found} == {os.getpid()}
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_failing_job_raises_its_own_error(monkeypatch: pytest.MonkeyPatch, processes: int):
+    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_POOL", 1)
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: processes)
+    with (pytest.raises(ValueError, match="seven"),
+          parallel.pool_started(_fail_at_seven, range(30), _start, (None,)) as results):
+        list(results)
+    with pytest.raises(ValueError, match="seven"):
+        list(parallel.pool_map(_fail_at_seven, iter(range(30)), 30, _start, (None,)))
+
+
+def test_pool_map_keeps_input_order_across_chunks(two_processes):
+    found = list(parallel.pool_map(_square_with_pid, iter(range(100)), 100, _start, (None,)))
+    assert [square for square, _, _ in found] == [n * n for n in range(100)]
