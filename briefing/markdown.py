@@ -3,7 +3,7 @@
 A *passage* is a citable block: a top-level paragraph, a list item (at any depth) or a
 top-level block quote. Passages are numbered in document order and get ids ``p-1``,
 ``p-2``, ... on the page. ``passages()`` gives the same numbering with each passage's
-plain text, computed from the same token stream, so the digest's citations and the
+plain text, by the same rules (``_passage_spans``), so the digest's citations and the
 page's anchors cannot drift apart.
 
 Pages are rendered by markdown-it-pyrs (the same markdown-it rules, compiled; about ten
@@ -11,7 +11,9 @@ times faster) wherever it is known to give markdown-it-py's HTML byte for byte, 
 markdown-it-py itself otherwise: the few constructs where the two differ are recognised
 from the source (or, for international host names, from the output) and sent to the
 reference parser. tests/test_markdown_fast.py holds the two to that on real and random
-documents.
+documents. Passages are read the same way: from markdown-it-pyrs's syntax tree, with the
+same fallbacks (and a few of their own, where the tree's text may differ), held to
+markdown-it-py's tokens by tests/test_passages_fast.py.
 """
 
 from __future__ import annotations
