@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from briefing.cli import main
+from briefing.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(["--root", str(Path(__file__).resolve().parent), *sys.argv[1:]]))
+    run(["--root", str(Path(__file__).resolve().parent), *sys.argv[1:]])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,10 +39,18 @@ def human_date(value: When | None) -> str:
     text = f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
     if isinstance(value, datetime):
         hour = value.hour % 12 or 12
-        offset = value.strftime("%z")
-        zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+        zone = _zone(value.utcoffset())
         text += f", {hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'} {zone}".rstrip()
     return text
+
+
+@lru_cache(maxsize=256)
+def _zone(offset: timedelta | None) -> str:
+    """'UTC-04:00' (strftime is slow, and an archive has few distinct offsets)."""
+    if offset is None:
+        return ""
+    text = datetime(2000, 1, 1, tzinfo=timezone(offset)).strftime("%z")
+    return f"UTC{text[:3]}:{text[3:]}"
 
 
 def term_counts(matches: tuple[TermMatch, ...]) -> str:

@@ -16,10 +16,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import repeat
-
-import snowballstemmer
+from typing import Any
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also although am among an and any are as at
@@ -60,13 +59,21 @@ _NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "cannot", "n't"}
 CONCEPT_BOOST = 2.0
 """Concept tokens stand for a whole family of wordings: they weigh more than one word."""
 _WORD = re.compile(r"[a-z0-9$]+(?:[-'’][a-z0-9]+)*")
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of a lowercase word."""
-    return str(_STEMMER.stemWord(word))
+    return str(_stemmer().stemWord(word))
+
+
+@cache
+def _stemmer() -> Any:
+    """Loaded on first use: its tables for every language take a while to import, and a
+    rebuild whose digest comes from the cache stems nothing."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 _POSSESSIVE = re.compile(r"['’]s$")

@@ -24,12 +24,21 @@ class Site:
     """Every theme's score for each article, by article slug."""
     digest: Digest = field(default_factory=Digest)
     """The briefing: per theme key points, timeline, names; top points of the edition."""
+    _members: dict[str, tuple[Article, ...]] = field(default_factory=dict, init=False,
+                                                     repr=False, compare=False)
+    """``articles_in``'s answers: every page and feed of a theme asks again."""
 
     def articles_in(self, theme: str) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if theme in a.themes)
+        found = self._members.get(theme)
+        if found is None:
+            found = self._members[theme] = tuple(a for a in self.articles if theme in a.themes)
+        return found
 
     def theme(self, slug: str) -> Theme:
-        return next(t for t in self.themes if t.slug == slug)
+        for theme in self.themes:  # a loop: pages ask this many times, themes are few
+            if theme.slug == slug:
+                return theme
+        raise KeyError(slug)
 
     def score(self, article: Article, theme: str) -> ThemeScore | None:
         return next((s for s in self.scores.get(article.slug, ()) if s.theme == theme), None)
