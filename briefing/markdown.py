@@ -3,7 +3,7 @@
 A *passage* is a citable block: a top-level paragraph, a list item (at any depth) or a
 top-level block quote. Passages are numbered in document order and get ids ``p-1``,
 ``p-2``, ... on the page. ``passages()`` gives the same numbering with each passage's
-plain text, computed from the same token stream, so the digest's citations and the
+plain text, by the same rules (``_passage_spans``), so the digest's citations and the
 page's anchors cannot drift apart.
 
 Pages are rendered by markdown-it-pyrs (the same markdown-it rules, compiled; about ten
@@ -11,7 +11,9 @@ times faster) wherever it is known to give markdown-it-py's HTML byte for byte, 
 markdown-it-py itself otherwise: the few constructs where the two differ are recognised
 from the source (or, for international host names, from the output) and sent to the
 reference parser. tests/test_markdown_fast.py holds the two to that on real and random
-documents.
+documents. Passages are read the same way: from markdown-it-pyrs's syntax tree, with the
+same fallbacks (and a few of their own, where the tree's text may differ), held to
+markdown-it-py's tokens by tests/test_passages_fast.py.
 """
 
 from __future__ import annotations
@@ -210,6 +212,120 @@ def _anchor(html: str) -> str:
 
 def passages(markdown: str) -> tuple[Passage, ...]:
     """The article's passages, numbered exactly as ``to_html`` anchors them."""
+    if not (_ODD_SPACE.search(markdown) or _quote_then_item(markdown)):
+        try:
+            # markdown-it-py replaces NUL before parsing; the Rust port's tree keeps it.
+            tree = _FAST.tree(markdown.replace("\x00", "\ufffd"))
+            return _texts_to_passages(_FastPassages().root(tree))
+        except _Unsure:
+            pass
+    return reference_passages(markdown)
+
+
+def reference_passages(markdown: str) -> tuple[Passage, ...]:
+    """The passages as markdown-it-py's tokens give them (what ``passages`` must equal)."""
     spans = _passage_spans(_reference().parse(markdown))
-    return tuple(Passage(number, " ".join(_plain(t) for t in inlines).strip())
-                 for number, (_, inlines) in enumerate(spans, start=1))
+    return _texts_to_passages([[_plain(t) for t in inlines] for _, inlines in spans])
+
+
+def _texts_to_passages(texts: list[list[str]]) -> tuple[Passage, ...]:
+    """Passages from each one's inline texts (one per paragraph or heading in it)."""
+    return tuple(Passage(number, " ".join(parts).strip())
+                 for number, parts in enumerate(texts, start=1))
+
+
+class _Unsure(Exception):
+    """The compiled parser's tree holds something not known to match markdown-it-py's."""
+
+
+# Inline nodes of markdown-it-pyrs's tree whose text markdown-it-py's inline token holds
+# as direct children (an image's alt text is nested, so ``_plain`` leaves it out).
+_INLINE_WRAPPERS = frozenset(("em", "strong", "link"))
+_INLINE = _INLINE_WRAPPERS | {"text", "text_special", "code_inline", "softbreak", "hardbreak",
+                               "image", "autolink"}
+_TEXTLESS_BLOCKS = frozenset(("fence", "code_block", "hr", "definition"))
+_CONTAINERS = frozenset(("bullet_list", "ordered_list", "list_item", "blockquote"))
+_WITH_INLINE = frozenset(("paragraph", "heading", "lheading"))
+# An autolink's text is the link as written where markdown-it-py's normalizeLinkText leaves
+# it alone: this pattern is a subset of those cases (plain host, no %-escapes; emails).
+# mdurl drops a host name part longer than 63 characters, or a name longer than 255.
+_HOST = r"(?![A-Za-z0-9.\-]{256})[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*"
+_PLAIN_AUTOLINK = re.compile(
+    rf"[A-Za-z][A-Za-z0-9+.\-]{{1,31}}://{_HOST}(?::[0-9]+)?"
+    r"(?:[/?#][A-Za-z0-9\-._~/?#!$&'()*+,;=:@]*)?"
+    rf"|(?:mailto:)?[A-Za-z0-9.!#$&'*+=?^_`{{|}}~\-]+@{_HOST}")
+# ``_ENCODED_HOST`` on a link's URL rather than on the rendered attribute.
+_URL_ENCODED_HOST = re.compile(r'[a-zA-Z][a-zA-Z0-9+.\-]*://[^/"?#]*%')
+
+
+class _FastPassages:
+    """``_passage_spans`` and ``_plain`` over markdown-it-pyrs's syntax tree."""
+
+    def __init__(self) -> None:
+        self.runs: list[list[list[str]]] = []  # per passage, the parts of each inline run
+
+    def root(self, root: markdown_it_pyrs.Node) -> list[list[str]]:
+        """Each passage's inline texts, as ``_passage_spans`` and ``_plain`` give them."""
+        for node in root.children:
+            if node.name in ("paragraph", "blockquote"):
+                self.runs.append(passage := [])
+                self.blocks(node.children, passage, in_quote=node.name == "blockquote")
+            else:
+                self.blocks([node], [], in_quote=False)  # outside passages: text unused
+        return [["".join(run) for run in passage] for passage in self.runs]
+
+    def blocks(self, nodes: list[markdown_it_pyrs.Node], passage: list[list[str]],
+               in_quote: bool) -> None:
+        """Block nodes inside ``passage``, the innermost open one."""
+        run: list[str] | None = None  # a tight list item's paragraph has no node of its own
+        for node in nodes:
+            name = node.name
+            if name in _INLINE:
+                if run is None:
+                    passage.append(run := [])
+                self.inline(node, run)
+                continue
+            run = None
+            if name in _WITH_INLINE:
+                passage.append(run_parts := [])
+                for child in node.children:
+                    self.inline(child, run_parts)
+            elif name == "list_item" and not in_quote:
+                self.runs.append(item := [])
+                self.blocks(node.children, item, in_quote)
+            elif name in _CONTAINERS:
+                self.blocks(node.children, passage, in_quote)
+            elif name not in _TEXTLESS_BLOCKS:
+                raise _Unsure(name)
+
+    def inline(self, node: markdown_it_pyrs.Node, parts: list[str]) -> None:
+        """Append what ``_plain`` would keep of ``node``."""
+        name = node.name
+        if name == "text" or name == "text_special":
+            parts.append(node.meta["content"])
+        elif name in _INLINE_WRAPPERS:
+            if name == "link":
+                _check_url(node)
+            for child in node.children:
+                self.inline(child, parts)
+        elif name == "code_inline":
+            parts += (child.meta["content"] for child in node.children)
+        elif name == "softbreak" or name == "hardbreak":
+            parts.append(" ")
+        elif name == "autolink":
+            _check_url(node)
+            text = "".join(child.meta["content"] for child in node.children)
+            if not _PLAIN_AUTOLINK.fullmatch(text) or "xn--" in text.lower():
+                raise _Unsure(text)
+            parts.append(text)
+        elif name == "image":
+            _check_url(node)
+        else:
+            raise _Unsure(name)
+
+
+def _check_url(node: markdown_it_pyrs.Node) -> None:
+    """Where ``_render`` would not trust the compiled parser's link, do not trust its text."""
+    url = node.meta.get("url", "")
+    if "%" in url and _URL_ENCODED_HOST.match(url):
+        raise _Unsure(url)
