@@ -3,6 +3,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
+from briefing.classify import classify
 from briefing.config import SiteConfig, load_themes
 from briefing.content import Article
 from briefing.markdown import to_html
@@ -104,3 +105,21 @@ def test_human_dates_do_not_depend_on_locale():
     eastern = timezone(timedelta(hours=-4))
     evening = datetime(2026, 3, 24, 19, tzinfo=eastern)
     assert human_date(evening) == "March 24, 2026, 7:00 PM UTC-04:00"
+
+
+def test_an_article_page_explains_each_theme_score_term_by_term():
+    body = ("The GPU cluster added compute. More compute, and a data center.\n\n"
+            "Nothing here about the other themes.\n")
+    article = Article(title="Compute news", slug="why", id="urn:why", body=body,
+                      path="content/why.md", themes=())
+    html = pages(article)["articles/why/index.html"]
+    aside = html[html.index('<aside class="why"'):html.index("</aside>")]
+    weights = {t.text: t.weight for theme in THEMES for t in theme.terms}
+    explained = re.findall(r"([\w*][\w* -]*?) ×(\d+) \(\+([\d.]+)\)", aside)
+    # "compute": twice in the text, once in the headline (which counts double).
+    assert ("compute", "4", f"{round(4 * weights['compute'], 1)}") in explained
+    for term, count, points in explained:
+        assert float(points) == round(int(count) * weights[term], 1)
+    scores = classify(THEMES, article.title, f"\n{body}")
+    assert len(explained) == sum(len(s.matches) for s in scores)
+    assert aside.count("no matching terms") == sum(1 for s in scores if not s.matches) > 0
