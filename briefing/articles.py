@@ -229,10 +229,11 @@ def oversized_key(size: int) -> str:
 
 
 def current_keys(files: list[tuple[str, str]], inputs: Inputs,
-                 index: KeyIndex | None) -> dict[str, str]:
-    """Every content file's key (``files``: name, path), reading only the files whose
-    identity does not vouch for their last key; an oversized file is keyed by its size."""
-    keys = {}
+                 index: KeyIndex | None) -> dict[str, tuple[Identity, str]]:
+    """Every content file's identity and key (``files``: name, path), reading only the
+    files whose identity does not vouch for their last key; an oversized file is keyed by
+    its size."""
+    found = {}
     for name, path in files:
         seen = identity(os.stat(path))
         key = index.key(name, seen, inputs) if index else None
@@ -240,8 +241,8 @@ def current_keys(files: list[tuple[str, str]], inputs: Inputs,
             read_now = read(name, path, inputs)
             key = (oversized_key(seen[0]) if isinstance(read_now, Diagnostic)
                    else read_now[0].key)
-        keys[name] = key
-    return keys
+        found[name] = (seen, key)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,15 +167,15 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
         files = content_files(project)
-        if last and last.fingerprint == _fingerprint(
-                inputs, per_article.current_keys(files, inputs, index)) \
+        current = per_article.current_keys(files, inputs, index) if last else None
+        if last and current is not None and last.fingerprint == _fingerprint(inputs, current) \
                 and publisher.untouched():
             publisher.abort()
             save_memos()
             return replace(last.report, plans=tuple(plans))
         per_article.start_worker(inputs, compiled=cache.folder / "templates")
         memo = cache.memo(per_article.HTML_MEMO)
-        read = read_articles(files, inputs, cache, log, meter, index)
+        read = read_articles(files, inputs, cache, log, meter, index, current)
         ordered = arrange(config, themes, read.articles, read.scores)
         with per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
                                          meter) as article_pages:
@@ -206,7 +206,7 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
     html = sum(1 for p in pages if p.path.endswith(".html"))
     report = Report(tuple(log.diagnostics), tuple(plans), len(read.articles), written,
                     pages=len(read.articles) + months + html, feeds=len(feed_files))
-    fingerprint = _fingerprint(inputs, {name: key for name, (_, key) in read.seen.items()})
+    fingerprint = _fingerprint(inputs, read.seen)
     cache.save(last_name, LastBuild(fingerprint, replace(report, plans=(), files_written=0)))
     return report
 
@@ -221,10 +221,11 @@ def _with_shown_bodies(site: Site, bodies: per_article.Bodies) -> tuple[Article,
     return tuple(bodies.fill(a) if a.slug in shown else a for a in site.articles)
 
 
-def _fingerprint(inputs: per_article.Inputs, keys: Mapping[str, str]) -> str:
+def _fingerprint(inputs: per_article.Inputs, seen: _Seen) -> str:
     """Everything a build's output depends on: settings, templates, code, every content
-    file (name and bytes), and the feeds' date override."""
-    return digest(inputs.key, os.environ.get("SOURCE_DATE_EPOCH", "?"), *keys, *keys.values())
+    file (name and bytes: ``seen`` holds their keys), and the feeds' date override."""
+    return digest(inputs.key, os.environ.get("SOURCE_DATE_EPOCH", "?"), *seen,
+                  *(key for _, key in seen.values()))
 
 
 def _loaded(cache: BuildCache, name: str, kind: type[T]) -> T | None:
@@ -354,17 +355,18 @@ class Reading:
 
 def read_articles(files: list[tuple[str, str]], inputs: per_article.Inputs, cache: BuildCache,
                   log: Collector, meter: Meter | None = None,
-                  index: per_article.KeyIndex | None = None) -> Reading:
+                  index: per_article.KeyIndex | None = None,
+                  current: _Seen | None = None) -> Reading:
     """``load_articles`` of the content ``files`` (``content_files``) with the cache and
     every core, plus each article's scores and key,
     each file's identity and key (for the next build's ``KeyIndex``), and where the
-    bodies left unread are.
+    bodies left unread are. ``current``: each file's identity and key, when known already.
 
     Only files whose bytes or inputs changed since they were cached are parsed and scored;
     a file whose identity vouches for its key is not even read.
     """
     known = cache.load_entries(per_article.RECORDS)
-    found, jobs, seen = _sort_out(files, inputs, known, log, index)
+    found, jobs, seen = _sort_out(files, inputs, known, log, index, current)
     if meter:
         meter.begin(len(jobs), "reading articles")
     done = per_article.process_all(jobs, inputs, meter.advance if meter else lambda: None)
@@ -398,7 +400,7 @@ _Found = tuple[per_article.Source, per_article.Record | None, Article | None]
 
 def _sort_out(files: list[tuple[str, str]], inputs: per_article.Inputs,
               known: dict[str, per_article.Record],
-              log: Collector, index: per_article.KeyIndex | None,
+              log: Collector, index: per_article.KeyIndex | None, current: _Seen | None = None,
               ) -> tuple[list[_Found], list[per_article.Source], _Seen]:
     """Read every content file: reuse what the cache knows, make jobs of the rest.
 
@@ -410,6 +412,15 @@ def _sort_out(files: list[tuple[str, str]], inputs: per_article.Inputs,
     if not known:  # nothing cached: the workers read and key every file themselves
         jobs = [per_article.Source(name, path, "") for name, path in files]
         return [(source, None, None) for source in jobs], jobs, seen
+    if current is not None:  # every file keyed already: nothing to read here
+        for name, path in files:
+            seen[name] = current[name]
+            source = per_article.Source(name, path, current[name][1])
+            record = known.get(source.key)
+            found.append((source, record, record.article if record else None))
+            if record is None:
+                jobs.append(source)
+        return found, jobs, seen
     for name, path in files:
         unread = _unread(name, path, inputs, known, index)
         if unread:
