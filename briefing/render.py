@@ -196,21 +196,23 @@ def trail(site: Site, article: Article) -> Trail:
 def trails(site: Site) -> dict[str, Trail]:
     """Every article's trail, in one pass over each theme's list (not one per article)."""
     order = {t.slug: index for index, t in enumerate(site.themes)}
+    by_slug = {t.slug: t for t in site.themes}
     members = {t.slug: site.articles_in(t.slug) for t in site.themes}
     position = {slug: {a.slug: at for at, a in enumerate(listed)}
                 for slug, listed in members.items()}
+
+    def rank(article: Article, slug: str) -> tuple[float, int]:
+        return (-site.scores.value(article.slug, slug), order[slug])
+
     found: dict[str, Trail] = {}
     for article in site.articles:
         if not article.themes:
             found[article.slug] = Trail()
             continue
-
-        def rank(slug: str, article: Article = article) -> tuple[float, int]:
-            return (-site.scores.value(article.slug, slug), order[slug])
-
-        slug = min(article.themes, key=rank)
+        slug = article.themes[0] if len(article.themes) == 1 else \
+            min(article.themes, key=lambda theme, article=article: rank(article, theme))
         listed, at = members[slug], position[slug][article.slug]
-        found[article.slug] = Trail(site.theme(slug), listed[at - 1] if at > 0 else None,
+        found[article.slug] = Trail(by_slug[slug], listed[at - 1] if at > 0 else None,
                                     listed[at + 1] if at + 1 < len(listed) else None)
     return found
 
