@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -127,12 +128,13 @@ class Record:
     body_at: int = -1
     """Byte offset of the body in the file; -1 when the body is kept in ``article``."""
 
-    def restore(self, data: bytes) -> Article | None:
-        """The article again, its body cut from the file's bytes."""
-        if self.article is None or self.body_at < 0:
-            return self.article
-        body = data[self.body_at:].decode("utf-8")
-        return replace(self.article, body=body.strip("\n") + "\n")
+    def restore(self, data: bytes, **changes: Any) -> Article | None:
+        """The article again, its body cut from the file's bytes (and ``changes`` made)."""
+        if self.article is None:
+            return None
+        if self.body_at >= 0:
+            changes["body"] = data[self.body_at:].decode("utf-8").strip("\n") + "\n"
+        return replace(self.article, **changes) if changes else self.article
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +156,9 @@ class Bodies:
         if digest(self.inputs.key, source.name, data) != source.key:
             raise BriefingError("changed while the site was being built: build again",
                                 source.name)
-        restored = record.restore(data)
+        restored = record.restore(data, themes=article.themes)  # one copy, not two
         assert restored is not None
-        return replace(restored, themes=article.themes)
+        return restored
 
 
 @dataclass(frozen=True, slots=True)
