@@ -22,9 +22,8 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-from feedgen.feed import FeedGenerator
 
 from briefing.config import Theme
 from briefing.content import Article, as_datetime
@@ -32,6 +31,9 @@ from briefing.errors import BriefingError
 from briefing.feedlinks import ATOM, FORMATS, JSON_FEED, RSS, FeedFormat, feed_folder, feed_title
 from briefing.render import OutputFile, article_html
 from briefing.site import Site
+
+if TYPE_CHECKING:  # feedgen (and lxml) load with the first feed: a no-op build needs neither
+    from feedgen.feed import FeedGenerator
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -176,6 +178,8 @@ def render_feeds(site: Site) -> list[OutputFile]:
 
 def _generator(channel: Channel, fmt: FeedFormat) -> FeedGenerator:
     """A feedgen feed for RSS or Atom, every date set from content (feedgen stamps now())."""
+    from feedgen.feed import FeedGenerator
+
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
     feed.id(channel.home_url)
