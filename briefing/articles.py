@@ -39,15 +39,13 @@ from briefing.progress import Meter
 from briefing.publish import Publisher, stage
 from briefing.render import (
     MonthPage,
-    Trail,
-    article_page,
-    article_path,
+    PageItem,
     make_environment,
-    month_page,
-    month_pages,
-    trails,
+    page_items,
+    page_of,
+    page_path,
 )
-from briefing.scores import PackedScores, Scores, pack_scores
+from briefing.scores import PackedScores, pack_scores
 from briefing.seeds import MAX_SEED_BYTES
 from briefing.site import Site
 
@@ -170,9 +168,9 @@ class PageWork:
     """
 
     site: Site
-    todo: tuple[tuple[Article, Trail] | MonthPage, ...]
-    """The pages to render: articles (bodies may be left unread) with their trails, and
-    month pages."""
+    todo: tuple[PageItem, ...]
+    """The pages to render: month pages, and articles (bodies may be left unread) with
+    their trails."""
     bodies: Bodies | None
     staging: Path
 
@@ -289,20 +287,25 @@ def _read_record(name: str, data: bytes, inputs: Inputs) -> Record:
 def render_page(index: int) -> str:
     """Render page ``index`` of the build's ``PageWork`` into its staging folder; returns
     its path in the site."""
-    inputs, env, work = _WORKER.inputs, _WORKER.env, _WORKER.pages
-    assert inputs is not None and env is not None and work is not None, "start_worker() first"
+    env, work = _WORKER.env, _WORKER.pages
+    assert env is not None and work is not None, "start_worker() first"
     item = work.todo[index]
-    if isinstance(item, MonthPage):
-        page = month_page(env, work.site, item)
-    else:
-        article, where = item
-        if work.bodies:
-            article = work.bodies.fill(article)
-        view = Site(inputs.config, inputs.themes, (article,),
-                    Scores.of({article.slug: work.site.scores.get(article.slug, ())}))
-        page = article_page(env, view, article, where)
+    if work.bodies and not isinstance(item, MonthPage):
+        item = (work.bodies.fill(item[0]), item[1])
+    page = page_of(env, work.site, item)
     stage(work.staging, page)
     return page.path
+
+
+def page_key(item: PageItem, keys: Mapping[str, str]) -> str:
+    """What a page is made from, by the articles' keys: a month page, every one of its
+    articles and its neighbouring months; an article page, the article and its trail."""
+    if isinstance(item, MonthPage):
+        return digest(item.path, *(m.label if m else "" for m in (item.newer, item.older)),
+                      *(keys[a.slug] for a in item.month.articles))
+    article, where = item
+    return digest(keys[article.slug], where.theme.slug if where.theme else "",
+                  *(keys[n.slug] if n else "" for n in (where.newer, where.older)))
 
 
 @contextmanager
@@ -313,28 +316,17 @@ def pages_rendering(site: Site, inputs: Inputs, keys: Mapping[str, str], publish
     the caller goes on (``site`` needs no digest: these pages do not show it); call what
     it yields to wait for them and take them in. It returns the number of month pages.
 
-    A page site/ holds from the same inputs is kept: an article page's key covers its
-    neighbours' (the trail shows them), a month page's every one of its articles'.
+    A page site/ holds from the same inputs (``page_key``) is kept.
     """
-    todo: list[tuple[Article, Trail] | MonthPage] = []
+    todo: list[PageItem] = []
     page_keys: dict[str, str] = {}
-
-    def need(path: str, key: str, item: tuple[Article, Trail] | MonthPage) -> None:
-        page_keys[path] = key
+    for item in page_items(site):
+        path = page_path(item)
+        key = page_keys[path] = page_key(item, keys)
         if publisher.can_keep(path, key):
             publisher.keep(path, key)
         else:
             todo.append(item)
-
-    months = month_pages(site)
-    for page in months:  # first: the longest jobs, so no worker is left with one at the end
-        need(page.path, digest(page.path, *(m.label if m else "" for m in (page.newer, page.older)),
-                               *(keys[a.slug] for a in page.month.articles)), page)
-    for article, where in zip(site.articles, trails(site).values(), strict=True):
-        need(article_path(article),
-             digest(keys[article.slug], where.theme.slug if where.theme else "",
-                    *(keys[n.slug] if n else "" for n in (where.newer, where.older))),
-             (article, where))
     work = PageWork(site, tuple(todo), bodies, publisher.staging)
 
     def collect(rendered: Iterator[str]) -> int:
@@ -344,7 +336,7 @@ def pages_rendering(site: Site, inputs: Inputs, keys: Mapping[str, str], publish
             if meter:
                 meter.advance()
             publisher.adopt(path, page_keys[path])
-        return len(months)
+        return len(page_keys) - len(site.articles)
 
     try:
         with pool_started(render_page, range(len(todo)), start_worker, (inputs, work)) as rendered:

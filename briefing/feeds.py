@@ -22,6 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -106,6 +107,13 @@ def absolute_links(html: str, page_url: str) -> str:
     return _URL_ATTR.sub(lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', html)
 
 
+@lru_cache(maxsize=512)
+def _content_html(html: str, url: str) -> str:
+    """A feed item's HTML: links absolute, XML-safe (kept: the preview makes the same
+    feeds again after every save)."""
+    return clean(absolute_links(html, url))
+
+
 def article_url(site: Site, article: Article) -> str:
     return f"{site.config.base_url}articles/{article.slug}/"
 
@@ -137,7 +145,7 @@ def feed_item(site: Site, article: Article) -> FeedItem:
         url=url,
         title=clean(article.title).strip() or article.slug,
         summary=clean(article.summary or article.dek or ""),
-        content_html=clean(absolute_links(article_html(article), url)),
+        content_html=_content_html(article_html(article), url),
         published=published,
         updated=updated,
         byline=byline,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -536,11 +536,15 @@ def digested(site: Site) -> Site:
 
 
 def render_site(site: Site, project: Project, env: jinja2.Environment | None = None,
-                with_search: bool = True) -> list[OutputFile]:
+                with_search: bool = True,
+                item_page: Callable[[render.PageItem], OutputFile] | None = None,
+                ) -> list[OutputFile]:
     """Every file of the built site, in memory: pages, assets, feeds and the sitemap
-    (and the search index, unless ``with_search`` is False: see ``search_files``)."""
+    (and the search index, unless ``with_search`` is False: see ``search_files``;
+    ``item_page``: see ``render.render_pages``)."""
     config = site.config
-    outputs = [*render.render_pages(site, project.templates, env), *feeds.render_feeds(site)]
+    outputs = [*render.render_pages(site, project.templates, env, item_page),
+               *feeds.render_feeds(site)]
     if config.search and with_search:
         outputs += search_files(site, outputs)
     return outputs + sitemap.site_index(config.base_url, outputs)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -217,17 +218,37 @@ def trails(site: Site) -> dict[str, Trail]:
     return found
 
 
-def render_pages(site: Site, templates_dir: Path,
-                 env: jinja2.Environment | None = None) -> list[OutputFile]:
+PageItem = MonthPage | tuple[Article, Trail]
+"""A page drawn from one month's articles, or from one article (with its trail)."""
+
+
+def page_items(site: Site) -> Iterator[PageItem]:
+    """The month pages (the longest to render, first), then every article with its trail."""
+    yield from month_pages(site)
+    yield from zip(site.articles, trails(site).values(), strict=True)
+
+
+def page_path(item: PageItem) -> str:
+    return item.path if isinstance(item, MonthPage) else article_path(item[0])
+
+
+def page_of(env: jinja2.Environment, site: Site, item: PageItem) -> OutputFile:
+    if isinstance(item, MonthPage):
+        return month_page(env, site, item)
+    article, where = item
+    return article_page(env, site, article, where)
+
+
+def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
+                 item_page: Callable[[PageItem], OutputFile] | None = None) -> list[OutputFile]:
     """Every HTML page of the site, plus the static assets shipped with the templates
-    (``env``: the templates compiled already, from ``make_environment(templates_dir)``)."""
-    env = env or make_environment(templates_dir)
-    where = trails(site)
-    articles = [article_page(env, site, a, where[a.slug]) for a in site.articles]
-    months = [month_page(env, site, page) for page in month_pages(site)]
-    pages = aggregate_pages(env, site, templates_dir)
+    (``env``: the templates compiled already, from ``make_environment(templates_dir)``;
+    ``item_page``: how to get the page of a ``PageItem``, when not by rendering it)."""
+    compiled = env or make_environment(templates_dir)
+    items = [(item_page or partial(page_of, compiled, site))(item) for item in page_items(site)]
+    pages = aggregate_pages(compiled, site, templates_dir)
     assets = [p for p in pages if p.path.startswith(f"{ASSETS_DIR}/")]
-    return [*pages[: len(pages) - len(assets)], *months, *articles, *assets]
+    return [*pages[: len(pages) - len(assets)], *items, *assets]
 
 
 def _common(site: Site) -> dict[str, Any]:

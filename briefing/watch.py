@@ -24,6 +24,7 @@ from pathlib import Path
 import jinja2
 import watchfiles
 
+from briefing import markdown
 from briefing.cache import MemoryStore, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme
@@ -42,7 +43,7 @@ from briefing.pipeline import (
     render_site,
     search_files,
 )
-from briefing.render import OutputFile, make_environment
+from briefing.render import MonthPage, OutputFile, PageItem, make_environment, page_of, page_path
 from briefing.seeds import is_seed_file
 from briefing.site import Site
 
@@ -140,6 +141,9 @@ class Rebuilder:
         self._memos = MemoryStore()
         self._search: dict[str, bytes] = {}
         self._pending: tuple[Site, list[OutputFile]] | None = None
+        self._pages: dict[str, tuple[tuple[object, ...], OutputFile]] = {}
+        """Article and month pages of the last rebuild, with what each was made from."""
+        self._html = _HtmlMemo()
 
     def update(self, changes: Changes, defer_search: bool = False) -> Build | None:
         """Rebuild after ``changes``; None when they change nothing the site is made of.
@@ -150,16 +154,19 @@ class Rebuilder:
         started = time.perf_counter()
         log = Collector()
         use_memos(self._memos)
+        markdown.use_memo(self._html)
         try:
             rerender = self._update_inputs(changes, log)
             if not rerender:
                 return None
             if changes.templates or changes.settings:
-                self._env = None
+                self._env, self._pages = None, {}
             self._env = self._env or make_environment(self.project.templates)
             site = self._site(log)
-            outputs = render_site(site, self.project, self._env, with_search=False)
+            outputs = render_site(site, self.project, self._env, with_search=False,
+                                  item_page=self._page_maker(site))
             self._pending = (site, outputs)
+            self._html.rotate()
             if not defer_search:
                 self.refresh_search()
             save_memos()
@@ -171,12 +178,30 @@ class Rebuilder:
             return Build(None, (problem,), (), time.perf_counter() - started)
         finally:
             use_memos(None)
+            markdown.use_memo(None)
         errors = (*(self._seed_errors[name] for name in sorted(self._seed_errors)),
                   *(self._contents.errors[p] for p in sorted(self._contents.errors)),
                   *(d for d in log.diagnostics if d.is_error))
         warnings = tuple(d for d in log.diagnostics if d.severity is Severity.WARNING)
         return Build({o.path: o.data for o in outputs} | self._search, errors, warnings,
                      time.perf_counter() - started)
+
+    def _page_maker(self, site: Site) -> Callable[[PageItem], OutputFile]:
+        """Page of an item: the last rebuild's when it was made from the very same articles
+        and neighbours (an unchanged file keeps its Article object), else rendered anew."""
+        env, last, pages = self._env, self._pages, {}
+        assert env is not None
+        self._pages = pages
+
+        def page(item: PageItem) -> OutputFile:
+            made_of = _made_of(item)
+            path = page_path(item)
+            known = last.get(path)
+            if known is None or known[0] != made_of:
+                known = (made_of, page_of(env, site, item))
+            pages[path] = known
+            return known[1]
+        return page
 
     @property
     def search_pending(self) -> bool:
@@ -274,6 +299,37 @@ class Rebuilder:
 
     def _name(self, filename: object) -> str | None:
         return self.project.name(Path(str(filename))) if filename else None
+
+
+class _HtmlMemo:
+    """Rendered Markdown kept from one rebuild to the next (only what the last one used)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+
+    def get(self, text: str) -> str | None:
+        html = self.used.get(text) or self.kept.get(text)
+        if html is not None:
+            self.used[text] = html
+        return html
+
+    def put(self, text: str, value: str) -> None:
+        self.used[text] = value
+
+    def rotate(self) -> None:
+        """A rebuild is done: keep what it used, forget the rest."""
+        self.kept, self.used = self.used, {}
+
+
+def _made_of(item: PageItem) -> tuple[object, ...]:
+    """What a page shows besides the settings and templates (which, changed, clear them all).
+    Compared by identity first, so an unchanged archive compares in a blink."""
+    if isinstance(item, MonthPage):
+        return (item.theme, item.month.label, item.month.articles,
+                *((m.slug, m.label) if m else None for m in (item.newer, item.older)))
+    article, where = item
+    return (article, where.theme, where.newer, where.older)
 
 
 def watched_folders(project: Project) -> list[Path]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from briefing import normalize as normalizer
-from briefing import pipeline
+from briefing import pipeline, watch
 from briefing.cli import main
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
@@ -536,3 +536,31 @@ def test_the_search_index_is_refreshed_without_reloading_open_pages(watched):
     after = watched.live.snapshot()
     assert index(after) and index(after) != index(before)  # the new text is indexed
     assert after.generation == before.generation + 1  # with one reload, for the pages
+
+
+def test_a_content_edit_renders_only_the_pages_it_changes(project, monkeypatch):
+    """An edit re-renders that article's page, the pages of the articles beside it (their
+    pagers show it) and the month pages listing it, as a build does; nothing else. The
+    preview equals a fresh one."""
+    rebuilder = Rebuilder(project)
+    rebuilder.update(EVERYTHING)
+    rendered: list[str] = []
+    real = watch.page_of
+
+    def counting(env, site, item):
+        page = real(env, site, item)
+        rendered.append(page.path)
+        return page
+
+    monkeypatch.setattr(watch, "page_of", counting)
+    for old, new in ((SENTENCE, "Edited by hand"), ("title: OpenAI", "title: Retitled OpenAI")):
+        rendered.clear()
+        edit(project.root / ARTICLE_FILE, old, new)
+        build = rebuilder.update(Changes(content=True))
+        assert build is not None and ARTICLE in rendered
+        articles = [p for p in rendered if p.startswith("articles/")]
+        assert len(articles) == len(set(articles)) < 5  # not every article of the five
+        assert all(p.startswith(("articles/", "archive/")) or "/archive/" in p
+                   for p in rendered), rendered
+        assert len(rendered) < len(rebuilder._pages)  # 7 of 15 on the five seeds
+        assert build.files == _fresh_files(project)
