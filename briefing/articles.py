@@ -11,7 +11,10 @@ and computed in any process:
    shows its neighbours in its main theme (the trail), so their keys are in its key.
 
 Month pages (the archive's and each theme's) are keyed the same way, by their articles'
-keys, so a build renders only the months whose articles changed.
+keys, so a build renders only the months whose articles changed; they render in the same
+pool. The pool of pass 2 is forked once the archive is read, so its workers inherit the
+site (``PageWork``) and a job is only an index; while they work, the main process goes on
+with the digest and the pages drawn from many articles (``pages_rendering``).
 
 What depends on the whole archive (order, duplicate slugs, trails, front page, theme
 pages, feeds, digest) is computed in the main process from these results.
