@@ -22,10 +22,14 @@ pages, feeds, digest) is computed in the main process from these results.
 
 from __future__ import annotations
 
+import copyreg
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +39,7 @@ from briefing import markdown
 from briefing.cache import code_version, digest, pickle_by_fields, tree_digest
 from briefing.classify import ThemeScore, classify
 from briefing.config import SiteConfig, Theme
-from briefing.content import Article, parse_article, split_front_matter
+from briefing.content import Article, When, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic
 from briefing.parallel import pool_map, pool_started
 from briefing.progress import Meter
@@ -48,7 +52,7 @@ from briefing.render import (
     page_of,
     page_path,
 )
-from briefing.scores import PackedScores, pack_scores
+from briefing.scores import NO_SCORES, PackedScores, pack_scores
 from briefing.seeds import MAX_SEED_BYTES
 from briefing.site import Site
 
@@ -124,7 +128,7 @@ class Record:
 
     article: Article | None
     """Without its body (cut from the file again); None when the file was refused."""
-    scores: PackedScores = ()
+    scores: PackedScores = NO_SCORES
     diagnostics: tuple[Diagnostic, ...] = ()
     body_at: int = -1
     """Byte offset of the body in the file; -1 when the body is kept in ``article``."""
@@ -269,7 +273,8 @@ def process(src: Source) -> Processed:
     found = read(src.name, src.path, inputs)
     if isinstance(found, Diagnostic):
         seen = identity(os.stat(src.path))
-        return Processed(replace(src, key=oversized_key(seen[0])), seen, Record(None, (), (found,)))
+        return Processed(replace(src, key=oversized_key(seen[0])), seen,
+                         Record(None, diagnostics=(found,)))
     source, data, seen = found
     if src.key and source.key != src.key:
         raise BriefingError("changed while the site was being built: build again", src.name)
@@ -280,9 +285,9 @@ def _read_record(name: str, data: bytes, inputs: Inputs) -> Record:
     try:
         article = parse_article(data.decode("utf-8"), name)
     except UnicodeDecodeError:
-        return Record(None, (), (Diagnostic("not UTF-8 text", name),))
+        return Record(None, diagnostics=(Diagnostic("not UTF-8 text", name),))
     except BriefingError as exc:
-        return Record(None, (), (exc.diagnostic,))
+        return Record(None, diagnostics=(exc.diagnostic,))
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
     return _record(name, data, article, scores)
 
@@ -360,7 +365,58 @@ def _record(name: str, data: bytes, article: Article,
     return Record(article, pack_scores(scores))
 
 
-pickle_by_fields(Record, Article, Diagnostic)
+# The record cache of a large archive is pickled and loaded whole (and pass 1 sends every
+# record through a pipe): a record goes as plain tuples and strings, built by one call per
+# record, its scores as ``PackedScores``. Dates travel as ISO text (``_plain_when``).
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_AT = _ARTICLE_FIELDS.index("date")
+assert _ARTICLE_FIELDS[_AT:_AT + 2] == ("date", "updated")
+_HEAD = attrgetter(*_ARTICLE_FIELDS[:_AT])
+_TAIL = attrgetter(*_ARTICLE_FIELDS[_AT + 2:])
+
+
+def _record_of(head: tuple[Any, ...] | None, published: Any, updated: Any,
+               tail: tuple[Any, ...], scores: PackedScores, diagnostics: tuple[Diagnostic, ...],
+               body_at: int) -> Record:
+    """A record from its pickled form (``_record_row``)."""
+    article = None if head is None else Article(*head, _when(published), _when(updated), *tail)
+    return Record(article, scores, diagnostics, body_at)
+
+
+def _record_row(record: Record) -> tuple[Callable[..., Record], tuple[Any, ...]]:
+    article = record.article
+    if article is None:
+        return _record_of, (None, None, None, (), record.scores, record.diagnostics,
+                            record.body_at)
+    return _record_of, (_HEAD(article), _plain_when(article.date),
+                        _plain_when(article.updated), _TAIL(article), record.scores,
+                        record.diagnostics, record.body_at)
+
+
+@cache
+def _unnamed(offset: timedelta | None) -> str | None:
+    return None if offset is None else timezone(offset).tzname(None)
+
+
+def _plain_when(value: When | None) -> When | str | None:
+    """A date, or an aware datetime with a plain UTC offset, as ISO text (which
+    ``_when`` reads back equal, offset and all); any other value as it is."""
+    if type(value) is datetime:
+        zone = value.tzinfo
+        if type(zone) is timezone and zone.tzname(None) == _unnamed(zone.utcoffset(None)):
+            return value.isoformat()
+        return value
+    return value.isoformat() if type(value) is date else value
+
+
+def _when(value: When | str | None) -> When | None:
+    if type(value) is str:
+        return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    return value  # type: ignore[return-value]
+
+
+copyreg.pickle(Record, _record_row)
+pickle_by_fields(Article, Diagnostic)
 
 
 def process_all(jobs: list[Source], inputs: Inputs,

@@ -12,12 +12,13 @@ import contextlib
 import copyreg
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import pickle
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +28,8 @@ T = TypeVar("T")
 CACHE_DIR = ".cache"
 SHARD_DIGITS = 2
 """Entries are stored in 256 shards by the first two hex digits of their key."""
+SHARD_FORMAT = "briefing-entries-2"
+"""The tag a shard is stored with; a shard without it (an older format) is ignored."""
 # Libraries whose version changes what a build writes.
 _OUTPUT_LIBRARIES = ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "jinja2", "pyyaml",
                      "feedgen", "pagefind", "snowballstemmer")
@@ -50,6 +53,8 @@ def code_version() -> str:
     parts: list[bytes | str] = []
     for path in sorted(package.rglob("*.py")):
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    # marshal's format (score blobs) may change between Python versions; pickle's need not.
+    parts += ["python", sys.version]
     for name in _OUTPUT_LIBRARIES:
         try:
             parts += [name, metadata.version(name)]
@@ -86,6 +91,19 @@ def pickle_by_fields(*classes: type) -> None:
 def _shared(value: Any) -> Any:
     """Short strings once per pickle (theme slugs, terms, keys recur in every record)."""
     return sys.intern(value) if type(value) is str and len(value) <= 40 else value
+
+
+@contextlib.contextmanager
+def _collections_paused() -> Iterator[None]:
+    """No cycle collection while a cache loads: its objects hold no cycles, and the
+    collector would otherwise scan them again and again as they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -125,10 +143,12 @@ class BuildCache:
         entries: dict[str, Any] = {}
         folder = self.folder / name
         if folder.is_dir():
-            for shard in sorted(folder.glob("*.pickle")):
-                value = self.load(f"{name}/{shard.stem}")
-                if isinstance(value, dict):
-                    entries.update(value)
+            with _collections_paused():
+                for shard in sorted(folder.glob("*.pickle")):
+                    value = self.load(f"{name}/{shard.stem}")
+                    if type(value) is tuple and len(value) == 2 and value[0] == SHARD_FORMAT \
+                            and isinstance(value[1], dict):
+                        entries.update(value[1])
         return entries
 
     def save_entries(self, name: str, entries: dict[str, Any], before: dict[str, Any]) -> None:
@@ -139,11 +159,12 @@ class BuildCache:
         for key, value in entries.items():
             if key[:SHARD_DIGITS] in shards:
                 shards[key[:SHARD_DIGITS]][key] = value
-        for prefix, shard in sorted(shards.items()):
-            if shard:
-                self.save(f"{name}/{prefix}", shard)
-            else:
-                (self.folder / name / f"{prefix}.pickle").unlink(missing_ok=True)
+        with _collections_paused():  # a pickle's memo holds every row it makes
+            for prefix, shard in sorted(shards.items()):
+                if shard:
+                    self.save(f"{name}/{prefix}", (SHARD_FORMAT, shard))
+                else:
+                    (self.folder / name / f"{prefix}.pickle").unlink(missing_ok=True)
 
     def memo(self, namespace: str) -> TextMemo:
         return TextMemo(self.folder / namespace)

@@ -1,29 +1,48 @@
-"""The theme scores of a whole archive, kept compact: plain tuples, unpacked on use.
+"""The theme scores of a whole archive, kept compact: unpacked on use.
 
-A ``ThemeScore`` with its ``TermMatch``es is some forty objects per article; as plain
-tuples the same scores pickle, cache and load about ten times faster, and only the
-pages rendered (and the few lists that show a score) need the objects.
+A ``ThemeScore`` with its ``TermMatch``es is some forty objects per article. Packed, an
+article's scores are two objects: each theme's score (what ordering needs) and the rest
+as one opaque ``marshal`` blob, decoded only for the pages and lists that show a score.
+Loading the record cache of a large archive thus builds no score object at all.
 """
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator, Mapping
 
 from briefing.classify import TermMatch, ThemeScore
 
-PackedScores = tuple[tuple[str, float, float, str | None, tuple[tuple[str, int, float], ...]], ...]
-"""An article's scores: (theme, score, threshold, excluded_by, ((term, count, points), ...))."""
+MARSHAL_VERSION = 4
+"""The blob's format (fixed, not the running Python's default; see ``cache.code_version``)."""
+PackedScores = tuple[tuple[str | float, ...], bytes]
+"""An article's scores: (theme, score, theme, score, ...) and a blob of
+((theme, score, threshold, excluded_by, ((term, count, points), ...)), ...)."""
 
 
 def pack_scores(scores: tuple[ThemeScore, ...]) -> PackedScores:
-    return tuple((s.theme, s.score, s.threshold, s.excluded_by,
+    full = tuple((s.theme, s.score, s.threshold, s.excluded_by,
                   tuple((m.term, m.count, m.points) for m in s.matches)) for s in scores)
+    values = tuple(item for s in scores for item in (s.theme, s.score))
+    return values, marshal.dumps(full, MARSHAL_VERSION)
+
+
+NO_SCORES = pack_scores(())
 
 
 def unpack_scores(packed: PackedScores) -> tuple[ThemeScore, ...]:
     return tuple(ThemeScore(theme, score, threshold,
                             tuple(TermMatch(*match) for match in matches), excluded)
-                 for theme, score, threshold, excluded, matches in packed)
+                 for theme, score, threshold, excluded, matches in marshal.loads(packed[1]))
+
+
+def packed_value(packed: PackedScores, theme: str) -> float:
+    """One theme's score (0 when unscored), without decoding the blob."""
+    values = packed[0]
+    for at in range(0, len(values), 2):
+        if values[at] == theme:
+            return values[at + 1]  # type: ignore[return-value]
+    return 0.0
 
 
 class Scores(Mapping[str, tuple[ThemeScore, ...]]):
@@ -61,4 +80,5 @@ class Scores(Mapping[str, tuple[ThemeScore, ...]]):
         found = self._unpacked.get(slug)
         if found is not None:
             return next((s.score for s in found if s.theme == theme), 0.0)
-        return next((s[1] for s in self._packed.get(slug, ()) if s[0] == theme), 0.0)
+        packed = self._packed.get(slug)
+        return packed_value(packed, theme) if packed is not None else 0.0
