@@ -366,8 +366,9 @@ def _record(name: str, data: bytes, article: Article,
 
 
 # The record cache of a large archive is pickled and loaded whole (and pass 1 sends every
-# record through a pipe): a record goes as plain tuples and strings, built by one call per
-# record, its scores as ``PackedScores``. Dates travel as ISO text (``_plain_when``).
+# record through a pipe): a record goes as plain tuples and strings, made and read by one
+# call per record (not one per object), its scores packed (``scores``) and its dates as
+# ISO text (``_plain_when``).
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 _AT = _ARTICLE_FIELDS.index("date")
 assert _ARTICLE_FIELDS[_AT:_AT + 2] == ("date", "updated")

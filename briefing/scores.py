@@ -1,8 +1,9 @@
 """The theme scores of a whole archive, kept compact: unpacked on use.
 
 A ``ThemeScore`` with its ``TermMatch``es is some forty objects per article. Packed, an
-article's scores are two objects: each theme's score (what ordering needs) and the rest
-as one opaque ``marshal`` blob, decoded only for the pages and lists that show a score.
+article's scores are the themes (one tuple the record cache shares between records), their
+scores (what ordering needs) and the rest as one opaque ``marshal`` blob, decoded only for
+the pages and lists that show a score.
 Loading the record cache of a large archive thus builds no score object at all.
 """
 
@@ -15,16 +16,16 @@ from briefing.classify import TermMatch, ThemeScore
 
 MARSHAL_VERSION = 4
 """The blob's format (fixed, not the running Python's default; see ``cache.code_version``)."""
-PackedScores = tuple[tuple[str | float, ...], bytes]
-"""An article's scores: (theme, score, theme, score, ...) and a blob of
+PackedScores = tuple[tuple[str, ...], tuple[float, ...], bytes]
+"""An article's scores: the themes, their scores in that order, and a blob of
 ((theme, score, threshold, excluded_by, ((term, count, points), ...)), ...)."""
 
 
 def pack_scores(scores: tuple[ThemeScore, ...]) -> PackedScores:
     full = tuple((s.theme, s.score, s.threshold, s.excluded_by,
                   tuple((m.term, m.count, m.points) for m in s.matches)) for s in scores)
-    values = tuple(item for s in scores for item in (s.theme, s.score))
-    return values, marshal.dumps(full, MARSHAL_VERSION)
+    return (tuple(s.theme for s in scores), tuple(s.score for s in scores),
+            marshal.dumps(full, MARSHAL_VERSION))
 
 
 NO_SCORES = pack_scores(())
@@ -33,16 +34,13 @@ NO_SCORES = pack_scores(())
 def unpack_scores(packed: PackedScores) -> tuple[ThemeScore, ...]:
     return tuple(ThemeScore(theme, score, threshold,
                             tuple(TermMatch(*match) for match in matches), excluded)
-                 for theme, score, threshold, excluded, matches in marshal.loads(packed[1]))
+                 for theme, score, threshold, excluded, matches in marshal.loads(packed[2]))
 
 
 def packed_value(packed: PackedScores, theme: str) -> float:
     """One theme's score (0 when unscored), without decoding the blob."""
-    values = packed[0]
-    for at in range(0, len(values), 2):
-        if values[at] == theme:
-            return values[at + 1]  # type: ignore[return-value]
-    return 0.0
+    themes = packed[0]
+    return packed[1][themes.index(theme)] if theme in themes else 0.0
 
 
 class Scores(Mapping[str, tuple[ThemeScore, ...]]):
