@@ -33,6 +33,19 @@ class OutputFile:
     data: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """An output not made yet: a build keeps the file site/ holds from the same ``key``
+    (a hash of everything the file is made from) rather than make it again."""
+
+    path: str
+    key: str
+    make: Callable[[], bytes]
+
+    def output(self) -> OutputFile:
+        return OutputFile(self.path, self.make())
+
+
 def human_date(value: When | None) -> str:
     """'March 24, 2026' or 'March 24, 2026, 7:00 PM UTC-04:00': locale-independent."""
     if value is None:
@@ -142,12 +155,18 @@ class MonthPage:
 
 def by_month(articles: tuple[Article, ...]) -> list[Month]:
     """Articles (already newest first) grouped by month of publication; undated last."""
-    groups: dict[str, list[Article]] = {}
+    groups: dict[int, list[Article]] = {}
     for article in articles:
         when = article.date
-        groups.setdefault(f"{when.year:04d}-{when.month:02d}" if when else "undated",
-                          []).append(article)
-    return [Month(_month_label(slug), slug, tuple(members)) for slug, members in groups.items()]
+        groups.setdefault(when.year * 12 + when.month - 1 if when else -1, []).append(article)
+    return [Month(_month_label(slug), slug, tuple(members))
+            for slug, members in ((_month_slug(month), members)
+                                  for month, members in groups.items())]
+
+
+def _month_slug(month: int) -> str:
+    """'2026-03' for month number ``year * 12 + month - 1``; 'undated' for -1."""
+    return f"{month // 12:04d}-{month % 12 + 1:02d}" if month >= 0 else "undated"
 
 
 def _month_label(slug: str) -> str:
