@@ -214,26 +214,23 @@ def trail(site: Site, article: Article) -> Trail:
 
 
 def trails(site: Site) -> dict[str, Trail]:
-    """Every article's trail, in one pass over each theme's list (not one per article)."""
+    """Every article's trail, in site order: one pass over each theme's list."""
     order = {t.slug: index for index, t in enumerate(site.themes)}
-    by_slug = {t.slug: t for t in site.themes}
-    members = {t.slug: site.articles_in(t.slug) for t in site.themes}
-    position = {slug: {a.slug: at for at, a in enumerate(listed)}
-                for slug, listed in members.items()}
 
     def rank(article: Article, slug: str) -> tuple[float, int]:
         return (-site.scores.value(article.slug, slug), order[slug])
 
-    found: dict[str, Trail] = {}
-    for article in site.articles:
-        if not article.themes:
-            found[article.slug] = Trail()
-            continue
-        slug = article.themes[0] if len(article.themes) == 1 else \
-            min(article.themes, key=lambda theme, article=article: rank(article, theme))
-        listed, at = members[slug], position[slug][article.slug]
-        found[article.slug] = Trail(by_slug[slug], listed[at - 1] if at > 0 else None,
-                                    listed[at + 1] if at + 1 < len(listed) else None)
+    main = {a.slug: a.themes[0] if len(a.themes) == 1 else
+            min(a.themes, key=lambda theme, article=a: rank(article, theme))
+            for a in site.articles if a.themes}
+    found = dict.fromkeys((a.slug for a in site.articles), Trail())
+    for theme in site.themes:
+        listed = site.articles_in(theme.slug)
+        last = len(listed) - 1
+        for at, article in enumerate(listed):
+            if main[article.slug] == theme.slug:
+                found[article.slug] = Trail(theme, listed[at - 1] if at else None,
+                                            listed[at + 1] if at < last else None)
     return found
 
 
