@@ -12,15 +12,14 @@ import contextlib
 import copyreg
 import dataclasses
 import functools
-import gc
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,12 +54,28 @@ def code_version() -> str:
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     # marshal's format (score blobs) may change between Python versions; pickle's need not.
     parts += ["python", sys.version]
-    for name in _OUTPUT_LIBRARIES:
+    return digest(*parts, *_installed_libraries())
+
+
+def _installed_libraries() -> list[str]:
+    """The metadata folders (``name-version.dist-info``) of the output-shaping libraries
+    on ``sys.path``, found where importlib.metadata looks, without importing it: with
+    the e-mail parser it loads, that was a fifth of a one-edit rebuild's imports."""
+    wanted = {_project_name(name) for name in _OUTPUT_LIBRARIES}
+    found = []
+    for entry in sys.path:
         try:
-            parts += [name, metadata.version(name)]
-        except metadata.PackageNotFoundError:
-            parts += [name, "absent"]
-    return digest(*parts)
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, or a folder that is gone
+            continue
+        found += sorted(name for name in names if name.endswith((".dist-info", ".egg-info"))
+                        and _project_name(name.split("-", 1)[0]) in wanted)
+    return found
+
+
+def _project_name(name: str) -> str:
+    """A distribution's name as packaging compares them: 'PyYAML' and 'pyyaml' are one."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def tree_digest(folder: Path) -> str:
@@ -73,7 +88,8 @@ def tree_digest(folder: Path) -> str:
 
 
 def pickle_by_fields(*classes: type) -> None:
-    """Pickle frozen, slotted dataclasses through their constructor.
+    """Pickle frozen, slotted dataclasses through their constructor (the record cache has
+    plainer rows still: see ``articles``).
 
     The default for them calls a Python ``__setstate__`` per object, which made loading
     the records of a large archive about twice as slow; interning short strings lets
@@ -91,19 +107,6 @@ def pickle_by_fields(*classes: type) -> None:
 def _shared(value: Any) -> Any:
     """Short strings once per pickle (theme slugs, terms, keys recur in every record)."""
     return sys.intern(value) if type(value) is str and len(value) <= 40 else value
-
-
-@contextlib.contextmanager
-def _collections_paused() -> Iterator[None]:
-    """No cycle collection while a cache loads: its objects hold no cycles, and the
-    collector would otherwise scan them again and again as they are made."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -143,12 +146,11 @@ class BuildCache:
         entries: dict[str, Any] = {}
         folder = self.folder / name
         if folder.is_dir():
-            with _collections_paused():
-                for shard in sorted(folder.glob("*.pickle")):
-                    value = self.load(f"{name}/{shard.stem}")
-                    if type(value) is tuple and len(value) == 2 and value[0] == SHARD_FORMAT \
-                            and isinstance(value[1], dict):
-                        entries.update(value[1])
+            for shard in sorted(folder.glob("*.pickle")):
+                value = self.load(f"{name}/{shard.stem}")
+                if type(value) is tuple and len(value) == 2 and value[0] == SHARD_FORMAT \
+                        and isinstance(value[1], dict):
+                    entries.update(value[1])
         return entries
 
     def save_entries(self, name: str, entries: dict[str, Any], before: dict[str, Any]) -> None:
@@ -159,12 +161,11 @@ class BuildCache:
         for key, value in entries.items():
             if key[:SHARD_DIGITS] in shards:
                 shards[key[:SHARD_DIGITS]][key] = value
-        with _collections_paused():  # a pickle's memo holds every row it makes
-            for prefix, shard in sorted(shards.items()):
-                if shard:
-                    self.save(f"{name}/{prefix}", (SHARD_FORMAT, shard))
-                else:
-                    (self.folder / name / f"{prefix}.pickle").unlink(missing_ok=True)
+        for prefix, shard in sorted(shards.items()):
+            if shard:
+                self.save(f"{name}/{prefix}", (SHARD_FORMAT, shard))
+            else:
+                (self.folder / name / f"{prefix}.pickle").unlink(missing_ok=True)
 
     def memo(self, namespace: str) -> TextMemo:
         return TextMemo(self.folder / namespace)
