@@ -13,7 +13,7 @@ import pytest
 
 from briefing import articles as per_article
 from briefing import pipeline
-from briefing.cache import BuildCache
+from briefing.cache import SHARD_FORMAT, BuildCache
 from briefing.classify import classify
 from briefing.errors import Severity
 from briefing.pipeline import Project
@@ -133,19 +133,26 @@ def test_one_record_changed_rewrites_one_shard(records: dict, tmp_path: Path) ->
     assert cache.load_entries(per_article.RECORDS) == fewer
 
 
+class _OtherRow:
+    def __reduce__(self) -> tuple:
+        return per_article._record_of, ("a", "row", "of", "another", "shape")
+
+
 def test_unreadable_or_old_shards_are_ignored(records: dict, tmp_path: Path) -> None:
     cache = BuildCache(tmp_path, "v")
     cache.save_entries(per_article.RECORDS, records, {})
     folder = cache.folder / per_article.RECORDS
     shards = sorted(folder.iterdir())
-    garbage, truncated, old, wrong = shards[:4]
+    garbage, truncated, old, wrong, misshapen = shards[:5]
     garbage.write_bytes(b"not a pickle at all")
     truncated.write_bytes(truncated.read_bytes()[:40])
     # As the previous format stored a shard: the bare mapping, without the format tag.
     old_keys = [k for k in records if k[:2] == old.stem]
     old.write_bytes(pickle.dumps({k: records[k] for k in old_keys}))
-    wrong.write_bytes(pickle.dumps(("briefing-entries-2", ["not", "a", "mapping"])))
-    damaged = {p.stem for p in (garbage, truncated, old, wrong)}
+    wrong.write_bytes(pickle.dumps((SHARD_FORMAT, ["not", "a", "mapping"])))
+    # Rows of another shape (as another version of the code would write them).
+    misshapen.write_bytes(pickle.dumps((SHARD_FORMAT, {misshapen.stem * 16: _OtherRow()})))
+    damaged = {p.stem for p in (garbage, truncated, old, wrong, misshapen)}
     loaded = cache.load_entries(per_article.RECORDS)
     assert loaded == {k: v for k, v in records.items() if k[:2] not in damaged}
     assert len(loaded) < len(records)
