@@ -78,7 +78,8 @@ class Scores(Mapping[str, tuple[ThemeScore, ...]]):
         found = self._unpacked.get(slug)
         if found is not None:
             return {s.theme: s.score for s in found}
-        return {s[0]: s[1] for s in self._packed.get(slug, ())}
+        packed = self._packed.get(slug)
+        return dict(zip(packed[0], packed[1], strict=True)) if packed is not None else {}
 
     def value(self, slug: str, theme: str) -> float:
         """One theme's score of one article (0 when unscored), without unpacking it."""
