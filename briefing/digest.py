@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import repeat
@@ -242,6 +242,14 @@ class _Clusters:
     clusters sharing a feature.
     """
 
+    SLACK = 1e-6
+    """How far an estimated fit (``estimate``) may be from the exact one (``fit``), with
+    orders to spare: decisions that close to a threshold or to a rival use exact fits."""
+    BOUNDED = True
+    """Whether ``fits`` skips the clusters its bound rules out (tests turn it off)."""
+    REFRESH = 256
+    """Updates of a cluster's sum of means after which it is summed afresh (bounds drift)."""
+
     def __init__(self, weights: Mapping[str, float]) -> None:
         self.weights = weights
         self.sums: list[dict[str, float]] = []
@@ -250,6 +258,10 @@ class _Clusters:
         self.index: dict[str, set[int]] = {}
         self.live: list[int] = []
         """Per cluster, how many sources have members in it (non-empty by_source groups)."""
+        self.mean_sums: list[dict[str, float]] = []
+        """Per cluster, the sum over its sources of their members' mean vector, kept up to
+        date by each add and remove (so within rounding of the exact sum)."""
+        self.updates: list[int] = []
 
     def unit(self, sentence: _Sentence) -> dict[str, float]:
         # Sorted: the vectors' sums accumulate in this order, which must not follow hashing.
@@ -264,43 +276,90 @@ class _Clusters:
             return dot / len(self.members[cid])
         return sum(_dot(unit, sums) / n for sums, n in others) / len(others)
 
+    def estimate(self, unit: Mapping[str, float], source: str, cid: int, dot: float
+                 ) -> tuple[float, bool]:
+        """``fit`` within SLACK, and whether it is exact: one or two dot products instead of
+        one per source. The other sources' means sum to the cluster's sum of means
+        (``mean_sums``) less the sentence's own source's mean."""
+        own_sum, own_count = self.by_source[cid].get(source, (None, 0))
+        others = self.live[cid] - (1 if own_count else 0)
+        if not others:
+            return dot / len(self.members[cid]), True
+        total = _dot(unit, self.mean_sums[cid])
+        if own_sum is not None and own_count:
+            total -= _dot(unit, own_sum) / own_count
+        return total / others, False
+
     def fits(self, unit: Mapping[str, float], source: str, keep: int | None = None
              ) -> dict[int, float]:
         """The fit to the clusters that may be the sentence's best (``best``), and to
         ``keep`` (its own), when they can reach MERGE_THRESHOLD: the others cannot matter.
 
-        fit() is the costly part: it is computed in decreasing order of its bound
-        (``fit_bound``), and not at all where the bound is under the best fit found.
+        Fits are looked at in decreasing order of an upper bound, and not at all where
+        the bound is under the best fit found. The bound comes from the sentence's dot
+        product with the cluster's sum: cosines are non-negative, so the other sources'
+        groups take at most ``dot`` between them (each group's average is at most its
+        sum), and their mean over the k groups is at most dot / k; without other sources,
+        the fit is dot over the members. Rounding in the running sums is orders below
+        _EPSILON. The fits are estimates (``estimate``) except where a decision could
+        differ from the exact fits' (``_settle``).
         """
         dots: dict[int, float] = {}
+        index, sums = self.index, self.sums
         for feature, x in unit.items():
-            for cid in self.index.get(feature, ()):
-                dots[cid] = dots.get(cid, 0.0) + x * self.sums[cid][feature]
-        # The bound never exceeds the dot product: most clusters are out at the first test.
-        bounds = sorted(((self.fit_bound(source, cid, dot), cid, dot)
-                         for cid, dot in dots.items()
-                         if dot >= MERGE_THRESHOLD - _EPSILON and self.members[cid]),
-                        key=lambda bound: (-bound[0], bound[1]))
+            for cid in index.get(feature, ()):
+                dots[cid] = dots.get(cid, 0.0) + x * sums[cid][feature]
+        low = MERGE_THRESHOLD - _EPSILON
+        live, members, by_source = self.live, self.members, self.by_source
+        bounds = []
+        for cid, dot in dots.items():
+            if dot >= low and members[cid]:  # the bound is at most dot: most are out here
+                own = by_source[cid].get(source)
+                others = live[cid] - (1 if own is not None and own[1] else 0)
+                bound = dot / (others or len(members[cid])) if self.BOUNDED else math.inf
+                bounds.append((-bound, cid, dot))
+        bounds.sort()
         found: dict[int, float] = {}
-        top = MERGE_THRESHOLD
-        for bound, cid, dot in bounds:
-            if bound < MERGE_THRESHOLD - _EPSILON:
+        exact: set[int] = set()
+        top = MERGE_THRESHOLD  # at most the best exact fit found
+        for negative, cid, dot in bounds:
+            if -negative < low:
                 break  # neither joined nor kept, nor any after it
-            if bound >= top - _EPSILON or cid == keep:
-                found[cid] = self.fit(unit, source, cid, dot)
-                top = max(top, found[cid])
+            if -negative >= top - _EPSILON or cid == keep:
+                found[cid], is_exact = self.estimate(unit, source, cid, dot)
+                if is_exact:
+                    exact.add(cid)
+                top = max(top, found[cid] - (0.0 if is_exact else self.SLACK))
+        self._settle(found, exact, keep, lambda cid: self.fit(unit, source, cid, dots[cid]))
         return found
 
-    def fit_bound(self, source: str, cid: int, dot: float) -> float:
-        """An upper bound of ``fit`` from the sentence's dot product with the cluster's sum.
+    def _settle(self, found: dict[int, float], exact: set[int], keep: int | None,
+                fit: Callable[[int], float]) -> None:
+        """Make exact every fit whose estimate could change a decision: which fits reach
+        MERGE_THRESHOLD, which is the highest (``best``), and whether the best beats
+        ``keep`` by MOVE_MARGIN (the second pass's choice to move). An estimate is within
+        SLACK of its fit: one further than twice that from a threshold or a rival decides
+        as the fit would."""
+        def settle(cids: Iterable[int]) -> None:
+            for cid in cids:
+                if cid not in exact:
+                    found[cid] = fit(cid)
+                    exact.add(cid)
 
-        Cosines are non-negative, so the other sources' groups take at most ``dot``
-        between them (each group's average is at most its sum): their mean over the k
-        groups is at most dot / k. Without other sources, fit() is dot over the members.
-        Rounding in the running sums is orders below _EPSILON.
-        """
-        others = self.live[cid] - (1 if self.by_source[cid].get(source, (None, 0))[1] else 0)
-        return dot / (others or len(self.members[cid]))
+        margin = 2 * self.SLACK
+        settle([cid for cid, value in found.items() if abs(value - MERGE_THRESHOLD) <= margin])
+        passing = [value for value in found.values() if value >= MERGE_THRESHOLD]
+        if not passing:
+            return
+        # Others' estimates are this far under the leader's: their fits are under its fit.
+        leader = max(passing)
+        rivals = [cid for cid, value in found.items() if value >= leader - margin]
+        if len(rivals) > 1:
+            settle(rivals)
+        best = self.best(found)
+        if (keep in found and best is not None and best != keep
+                and abs(found[best] - (found[keep] + MOVE_MARGIN)) <= margin):
+            settle((best, keep))
 
     @staticmethod
     def best(fits: Mapping[int, float]) -> int | None:
@@ -315,15 +374,53 @@ class _Clusters:
             self.sums.append({})
             self.by_source.append({})
             self.live.append(0)
+            self.mean_sums.append({})
+            self.updates.append(0)
         self.members[cid].append(item)
         own_sum, own_count = self.by_source[cid].get(source, ({}, 0))
         self.live[cid] += own_count == 0
+        self._unmean(cid, own_sum, own_count)
+        sums, index = self.sums[cid], self.index
         for feature, x in unit.items():
-            self.sums[cid][feature] = self.sums[cid].get(feature, 0.0) + x
+            sums[feature] = sums.get(feature, 0.0) + x
             own_sum[feature] = own_sum.get(feature, 0.0) + x
-            self.index.setdefault(feature, set()).add(cid)
+            if feature in index:
+                index[feature].add(cid)
+            else:
+                index[feature] = {cid}
         self.by_source[cid][source] = (own_sum, own_count + 1)
+        self._mean(cid, own_sum, own_count + 1)
         return cid
+
+    def remove(self, item: int, unit: Mapping[str, float], source: str, cid: int) -> None:
+        self.members[cid].remove(item)
+        own_sum, own_count = self.by_source[cid][source]
+        self._unmean(cid, own_sum, own_count)
+        sums = self.sums[cid]
+        for feature, x in unit.items():
+            sums[feature] -= x
+            own_sum[feature] -= x
+        self.by_source[cid][source] = (own_sum, own_count - 1)
+        self.live[cid] -= own_count == 1
+        self._mean(cid, own_sum, own_count - 1)
+
+    def _unmean(self, cid: int, group: Mapping[str, float], count: int) -> None:
+        """Take a source's mean out of the cluster's sum of means (before it changes)."""
+        if count:
+            mean_sum = self.mean_sums[cid]
+            for feature, x in group.items():
+                mean_sum[feature] -= x / count
+
+    def _mean(self, cid: int, group: Mapping[str, float], count: int) -> None:
+        """Put a source's mean (back) into the cluster's sum of means."""
+        self.updates[cid] += 1
+        if self.updates[cid] % self.REFRESH == 0:
+            self.mean_sums[cid] = self.means(cid)
+            return
+        if count:
+            mean_sum = self.mean_sums[cid]
+            for feature, x in group.items():
+                mean_sum[feature] = mean_sum.get(feature, 0.0) + x / count
 
     def link(self, a: int, b: int) -> float:
         """How well two clusters fit together: the average cosine between members of
@@ -369,15 +466,6 @@ class _Clusters:
         for item in list(self.members[other]):
             self.remove(item, units[item], sources[item], other)
             self.add(item, units[item], sources[item], into)
-
-    def remove(self, item: int, unit: Mapping[str, float], source: str, cid: int) -> None:
-        self.members[cid].remove(item)
-        own_sum, own_count = self.by_source[cid][source]
-        for feature, x in unit.items():
-            self.sums[cid][feature] -= x
-            own_sum[feature] -= x
-        self.by_source[cid][source] = (own_sum, own_count - 1)
-        self.live[cid] -= own_count == 1
 
 
 def _cluster(candidates: list[_Candidate], weights: Mapping[str, float]

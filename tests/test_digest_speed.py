@@ -49,9 +49,10 @@ def archive() -> list[Article]:
 
 
 def _without_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every fit and every link computed: the bounds never rule a cluster out."""
-    monkeypatch.setattr(digest_module._Clusters, "fit_bound",
-                        lambda self, source, cid, dot: math.inf)
+    """Every fit and every link computed exactly: the bounds never rule a cluster out,
+    and no decision rests on an estimated fit (any estimate is within infinite slack)."""
+    monkeypatch.setattr(digest_module._Clusters, "BOUNDED", False)
+    monkeypatch.setattr(digest_module._Clusters, "SLACK", math.inf)
     monkeypatch.setattr(digest_module._Clusters, "link_bound",
                         lambda self, a, b, means: math.inf)
 
@@ -96,8 +97,61 @@ def test_clustering_bounds_skip_work_and_change_nothing(archive, monkeypatch):
     assert sum(len(d.key_points) for d in digests[True]) > 4
     assert clusters[True] == clusters[False]  # every cluster, not only the points shown
     assert digests[True] == digests[False]
-    # Not vacuous: the bounds did skip fits and links on this archive.
-    assert work[True][0] < work[False][0] and work[True][1] < work[False][1]
+    # Not vacuous: the bounds and estimates did skip exact fits and links on this archive.
+    assert work[True][0] < work[False][0] / 10 and work[True][1] < work[False][1]
+
+
+def test_estimated_fits_are_within_a_thousandth_of_their_slack(archive, monkeypatch):
+    clusters, seen = digest_module._Clusters, [0]
+    estimate = clusters.estimate
+
+    def checked(self, unit, source, cid, dot):  # type: ignore[no-untyped-def]
+        value, exact = estimate(self, unit, source, cid, dot)
+        assert abs(value - self.fit(unit, source, cid, dot)) <= clusters.SLACK / 1000
+        seen[0] += not exact
+        return value, exact
+
+    monkeypatch.setattr(clusters, "estimate", checked)
+    for t in THEMES:
+        theme_digest(t, [a for a in archive if t.slug in a.themes], WINDOW)
+    assert seen[0] > 100
+
+
+@pytest.mark.parametrize("slack, seed", [(0.03, 2), (0.04, 3), (0.1, 5)])
+def test_decisions_on_estimates_are_those_on_exact_fits(archive, monkeypatch, slack, seed):
+    """With estimates anywhere within a large slack of the fits, clustering still makes
+    every choice the exact fits make: where an estimate could mislead, it is settled.
+    (Each slack and seed catches a different settling step left out.)"""
+    settled, found = [0], {}
+    for blur in (False, True):
+        with monkeypatch.context() as patch:
+            if blur:
+                _blurred_estimates(patch, settled, slack, random.Random(seed))
+            else:
+                _without_bounds(patch)
+            recorded = _recording_clusters(patch)
+            found[blur] = ([theme_digest(t, [a for a in archive if t.slug in a.themes], WINDOW)
+                            for t in THEMES], recorded)
+    assert found[True] == found[False]
+    assert settled[0] > 50  # not vacuous: blurred estimates had to be settled
+
+
+def _blurred_estimates(monkeypatch: pytest.MonkeyPatch, settled: list[int], slack: float,
+                       noise: random.Random) -> None:
+    """Estimates as far from the fits as a (large) SLACK lets them, up or down at random."""
+    clusters = digest_module._Clusters
+    settle = clusters._settle
+
+    def blurred(self, unit, source, cid, dot):  # type: ignore[no-untyped-def]
+        return self.fit(unit, source, cid, dot) + noise.choice((-0.999, 0.999)) * self.SLACK, False
+
+    def counted(self, found, exact, keep, fit):  # type: ignore[no-untyped-def]
+        settle(self, found, exact, keep, fit)
+        settled[0] += len(exact)
+
+    monkeypatch.setattr(clusters, "SLACK", slack)
+    monkeypatch.setattr(clusters, "estimate", blurred)
+    monkeypatch.setattr(clusters, "_settle", counted)
 
 
 def _sentences(articles: list[Article]) -> list[str]:
