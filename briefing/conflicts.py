@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from briefing.similarity import STOPWORDS
 from briefing.statement import Statement
@@ -116,13 +116,24 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
+@lru_cache(maxsize=65536)
+def _stances(text: str) -> tuple[tuple[bool, bool], ...]:
+    """Per predicate, whether the sentence denies it and whether it affirms it.
+
+    Cached: an article's sentences are read again for each theme it belongs to.
+    """
+    return tuple((bool(_any_of(p.deny).search(text)), bool(_any_of(p.affirm).search(text)))
+                 for p in PREDICATES)
+
+
 def _denials(said: Sequence[Said]) -> list[Disagreement]:
     """Pairs where one source denies what another affirms, about a name both passages use."""
     found = []
-    for predicate in PREDICATES:
-        deny, affirm = _any_of(predicate.deny), _any_of(predicate.affirm)
-        denied = [s for s in said if deny.search(s.statement.text)]
-        affirmed = [s for s in said if affirm.search(s.statement.text) and s not in denied]
+    stances = [_stances(s.statement.text) for s in said]
+    for index, predicate in enumerate(PREDICATES):
+        denied = [s for s, stance in zip(said, stances, strict=True) if stance[index][0]]
+        affirmed = [s for s, stance in zip(said, stances, strict=True)
+                    if stance[index][1] and s not in denied]
         for topic in _shared_topics(denied, affirmed):
             no = [s for s in denied if topic in _names(s.passage)]
             yes = [s for s in affirmed if topic in _names(s.passage)

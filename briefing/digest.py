@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import repeat
 
 from briefing.cache import digest as fingerprint
@@ -175,7 +176,8 @@ class _Candidate:
 
 
 def _article_sentences(article: Article, order: int) -> list[_Sentence]:
-    return [replace(s, article=order) for s in _sentences_of(article)]
+    return [_Sentence(s.statement, order, s.source, s.passage, s.features, s.words, s.context)
+            for s in _sentences_of(article)]
 
 
 @memoized("digest-sentences",
@@ -209,9 +211,15 @@ def _candidate(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> _C
 
 def _claim_like(sentence: _Sentence) -> bool:
     """A declarative, third-person sentence of reasonable length: a candidate claim."""
-    text = sentence.statement.text
-    return (_MIN_WORDS <= sentence.words <= _MAX_WORDS and not text.rstrip("”\"' ").endswith("?")
-            and not _FIRST_PERSON.search(text) and not text.startswith(("“", '"')))
+    return _MIN_WORDS <= sentence.words <= _MAX_WORDS and _declarative(sentence.statement.text)
+
+
+@lru_cache(maxsize=65536)
+def _declarative(text: str) -> bool:
+    """Not a question, not in the first person, not a quotation (cached: an article's
+    sentences are read again for each theme it belongs to)."""
+    return (not text.rstrip("”\"' ").endswith("?") and not _FIRST_PERSON.search(text)
+            and not text.startswith(("“", '"')))
 
 
 def _standalone(text: str) -> bool:
@@ -219,6 +227,7 @@ def _standalone(text: str) -> bool:
     return not _DANGLING_START.match(text)
 
 
+@lru_cache(maxsize=65536)
 def _commentary(text: str) -> bool:
     """Analysis or speculation rather than a reported fact ("underscores", "likely", "if")."""
     return bool(_COMMENTARY.search(text))
@@ -255,7 +264,8 @@ class _Clusters:
         self.sums: list[dict[str, float]] = []
         self.members: list[list[int]] = []
         self.by_source: list[dict[str, tuple[dict[str, float], int]]] = []
-        self.index: dict[str, set[int]] = {}
+        self.index: dict[str, dict[int, float]] = {}
+        """Per feature, the clusters whose sum has it, with their sum's value for it."""
         self.live: list[int] = []
         """Per cluster, how many sources have members in it (non-empty by_source groups)."""
         self.mean_sums: list[dict[str, float]] = []
@@ -305,10 +315,10 @@ class _Clusters:
         differ from the exact fits' (``_settle``).
         """
         dots: dict[int, float] = {}
-        index, sums = self.index, self.sums
+        index = self.index
         for feature, x in unit.items():
-            for cid in index.get(feature, ()):
-                dots[cid] = dots.get(cid, 0.0) + x * sums[cid][feature]
+            for cid, total in index.get(feature, {}).items():
+                dots[cid] = dots.get(cid, 0.0) + x * total
         low = MERGE_THRESHOLD - _EPSILON
         live, members, by_source = self.live, self.members, self.by_source
         bounds = []
@@ -382,12 +392,12 @@ class _Clusters:
         self._unmean(cid, own_sum, own_count)
         sums, index = self.sums[cid], self.index
         for feature, x in unit.items():
-            sums[feature] = sums.get(feature, 0.0) + x
+            sums[feature] = total = sums.get(feature, 0.0) + x
             own_sum[feature] = own_sum.get(feature, 0.0) + x
             if feature in index:
-                index[feature].add(cid)
+                index[feature][cid] = total
             else:
-                index[feature] = {cid}
+                index[feature] = {cid: total}
         self.by_source[cid][source] = (own_sum, own_count + 1)
         self._mean(cid, own_sum, own_count + 1)
         return cid
@@ -396,9 +406,9 @@ class _Clusters:
         self.members[cid].remove(item)
         own_sum, own_count = self.by_source[cid][source]
         self._unmean(cid, own_sum, own_count)
-        sums = self.sums[cid]
+        sums, index = self.sums[cid], self.index
         for feature, x in unit.items():
-            sums[feature] -= x
+            sums[feature] = index[feature][cid] = sums[feature] - x
             own_sum[feature] -= x
         self.by_source[cid][source] = (own_sum, own_count - 1)
         self.live[cid] -= own_count == 1
@@ -543,7 +553,7 @@ def _key(sentence: _Sentence) -> tuple[str, str, str]:
     return sentence.statement.slug, sentence.statement.anchor, sentence.statement.text
 
 
-def _lead(members: list[_Candidate], weights: Mapping[str, float],
+def _lead(members: list[_Candidate], similar: Cosines,
           elsewhere: Callable[[tuple[str, str, str]], bool]) -> Statement | None:
     """The point's wording: a standalone reported fact, most central, else most relevant.
 
@@ -553,7 +563,6 @@ def _lead(members: list[_Candidate], weights: Mapping[str, float],
     (``elsewhere``); with no such sentence, the point has no lead.
     """
     centroid = frozenset(f for c in members for f in c.sentence.features)
-    similar = Cosines(weights)
 
     def key(c: _Candidate) -> tuple[bool, bool, float, int]:
         text = c.sentence.statement.text
@@ -579,9 +588,9 @@ def _lead(members: list[_Candidate], weights: Mapping[str, float],
     return None
 
 
-def _key_point(members: list[_Candidate], weights: Mapping[str, float], theme: str,
+def _key_point(members: list[_Candidate], similar: Cosines, theme: str,
                elsewhere: Callable[[tuple[str, str, str]], bool]) -> KeyPoint | None:
-    lead = _lead(members, weights, elsewhere)
+    lead = _lead(members, similar, elsewhere)
     if lead is None:
         return None
     others = sorted((c.sentence for c in members if c.sentence.statement is not lead
@@ -620,8 +629,7 @@ def _on_theme(members: list[_Candidate]) -> bool:
     return 2 * len(stating) > len(sources)
 
 
-def _bottom_options(members: list[_Candidate], weights: Mapping[str, float]
-                    ) -> tuple[Statement, ...]:
+def _bottom_options(members: list[_Candidate], similar: Cosines) -> tuple[Statement, ...]:
     """A point's sentences fit for a bottom line, best first.
 
     They must read on their own (no leading pronoun) and say enough (12+ words); reported
@@ -629,7 +637,6 @@ def _bottom_options(members: list[_Candidate], weights: Mapping[str, float]
     other sources (average similarity), then the most relevant.
     """
     options = []
-    similar = Cosines(weights)
     for c in members:
         s = c.sentence
         if not (_standalone(s.statement.text) and s.words >= 12):
@@ -693,8 +700,9 @@ def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW
     names = count_names([(a.slug, texts[a.slug]) for a in recent])
     clusters = _key_points(theme, sentences, weights, {})
     home = {_key(c.sentence): i for i, members in enumerate(clusters) for c in members}
-    points = [(point, _bottom_options(members, weights)) for i, members in enumerate(clusters)
-              for point in [_key_point(members, weights, theme.slug,
+    similar = Cosines(weights)  # one weighting for the theme: norms and cosines kept
+    points = [(point, _bottom_options(members, similar)) for i, members in enumerate(clusters)
+              for point in [_key_point(members, similar, theme.slug,
                                        lambda key, i=i: home.get(key, i) != i)]
               if point][:KEY_POINTS]
     published = {a.slug: _day(a.date) for a in recent}

@@ -81,23 +81,37 @@ _JOINS = re.compile(r"[-'’]")
 """What joins the parts of a word ("pre-training", "o'clock")."""
 
 
-def _tokens(text: str) -> list[str]:
-    """Lowercase words, possessives cut ("Sora's" -> "sora"), dollar signs dropped."""
-    return [_POSSESSIVE.sub("", raw).lstrip("$") for raw in _WORD.findall(text.lower())]
-
-
 def _phrase(wording: str) -> tuple[str, ...]:
     if wording.startswith("="):
         return tuple("=" + w for w in re.split(r"[\s-]+", wording[1:].lower()))
     return tuple(stem(w) for w in re.split(r"[\s-]+", wording.lower()))
 
 
-_CONCEPT_PHRASES = {concept: tuple(_phrase(w) for w in wordings)
-                    for concept, wordings in CONCEPTS.items()}
-_CONCEPTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _concept, _phrases in _CONCEPT_PHRASES.items():
-    for _stems in _phrases:
-        _CONCEPTS_BY_FIRST.setdefault(_stems[0], []).append((_stems, _concept))
+@cache
+def _concepts_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Each concept wording (as stems, or "="-words), under its first: built on first use,
+    as it stems (importing the stemmer takes a while, and a cached digest needs none)."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for concept, wordings in CONCEPTS.items():
+        for wording in wordings:
+            stems = _phrase(wording)
+            by_first.setdefault(stems[0], []).append((stems, concept))
+    return by_first
+
+
+@lru_cache(maxsize=65536)
+def _word(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A word as ``features`` reads it: its parts, their stems, and its content stems.
+
+    Possessives are cut ("Sora's" -> "sora"), dollar signs dropped.
+    """
+    token = _POSSESSIVE.sub("", raw).lstrip("$")
+    parts = [p for p in _JOINS.split(token) if p]
+    joined = "".join(parts)
+    # A part must be a word of its own ("billion" of "billion-dollar", not "pre").
+    kept = {joined, *(p for p in parts if len(p) > 3)} if len(parts) > 1 else {joined}
+    return (tuple(parts), tuple(stem(w) for w in parts),
+            tuple(stem(w) for w in kept if len(w) > 2 and w not in STOPWORDS and not w.isdigit()))
 
 
 @lru_cache(maxsize=65536)
@@ -110,19 +124,18 @@ def features(text: str) -> frozenset[str]:
     """
     found: set[str] = set()
     words: list[str] = []  # every word, stopwords too: concept wordings use them
-    for token in _tokens(text):
-        parts = [p for p in _JOINS.split(token) if p]
-        joined = "".join(parts)
-        words.extend(parts)
-        # A part must be a word of its own ("billion" of "billion-dollar", not "pre").
-        kept = {joined, *(p for p in parts if len(p) > 3)} if len(parts) > 1 else {joined}
-        found.update(stem(w) for w in kept
-                     if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
-    stems = [stem(w) for w in words]
-    for i, first in enumerate(stems):
-        starting = (*_CONCEPTS_BY_FIRST.get(first, ()),
-                    *_CONCEPTS_BY_FIRST.get("=" + words[i], ()))
-        for wording, concept in starting:  # usually none: most words start no wording
+    stems: list[str] = []
+    for raw in _WORD.findall(text.lower()):
+        parts, part_stems, content = _word(raw)
+        words += parts
+        stems += part_stems
+        found.update(content)
+    by_first = _concepts_by_first()
+    for i in [i for i, first in enumerate(stems)  # most words start no wording
+              if first in by_first or "=" + words[i] in by_first]:
+        first = stems[i]
+        starting = (*by_first.get(first, ()), *by_first.get("=" + words[i], ()))
+        for wording, concept in starting:
             span = range(i, i + len(wording))
             exact = wording[0].startswith("=")
             if tuple(("=" + words[j] if exact else stems[j]) if j < len(words) else ""

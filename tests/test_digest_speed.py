@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 import random
+import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from briefing import digest as digest_module
-from briefing import pipeline, timeline
+from briefing import pipeline, similarity, timeline
 from briefing.config import SiteConfig, load_themes
 from briefing.content import Article, parse_article
 from briefing.digest import theme_digest
@@ -167,6 +170,59 @@ def test_kept_cosines_equal_plain_cosines():
     for a, b in pairs + [(b, a) for a, b in pairs]:
         assert similar(a, b) == cosine(a, b, weights)
     assert any(similar(a, b) > 0.3 for a, b in pairs)
+
+
+def _plain_features(text: str) -> frozenset[str]:
+    """``similarity.features`` as first written: word by word, every concept tried."""
+    phrases = {c: tuple(similarity._phrase(w) for w in ws) for c, ws in similarity.CONCEPTS.items()}
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for concept, wordings in phrases.items():
+        for stems in wordings:
+            by_first.setdefault(stems[0], []).append((stems, concept))
+    found: set[str] = set()
+    words: list[str] = []
+    for raw in re.findall(r"[a-z0-9$]+(?:[-'’][a-z0-9]+)*", text.lower()):
+        token = re.sub(r"['’]s$", "", raw).lstrip("$")
+        parts = [p for p in re.split(r"[-'’]", token) if p]
+        words.extend(parts)
+        kept = {"".join(parts), *(p for p in parts if len(p) > 3)} if len(parts) > 1 else {
+            "".join(parts)}
+        found.update(similarity.stem(w) for w in kept
+                     if len(w) > 2 and w not in similarity.STOPWORDS and not w.isdigit())
+    stems = [similarity.stem(w) for w in words]
+    for i, first in enumerate(stems):
+        for wording, concept in (*by_first.get(first, ()), *by_first.get("=" + words[i], ())):
+            span = range(i, i + len(wording))
+            exact = wording[0].startswith("=")
+            if tuple(("=" + words[j] if exact else stems[j]) if j < len(words) else ""
+                     for j in span) == wording:
+                negated = any(w in {"no", "not", "never", "without", "nor", "cannot", "n't"}
+                              for w in words[max(0, i - 2):i])
+                found.add(concept + ("-not" if negated and wording[0] not in {
+                    "no", "not", "never", "without", "nor", "cannot", "n't"} else ""))
+                found.difference_update(stems[j] for j in span)
+    return frozenset(found)
+
+
+def test_features_are_the_plain_word_by_word_reading():
+    """Words analysed once each and concepts tried only where one may start: same features."""
+    pick = random.Random(4)
+    wordings = [w.lstrip("=") for ws in similarity.CONCEPTS.values() for w in ws]
+    made = [" ".join(pick.choice(["no", "not", "never", "the", "Sora's", "$5", "billion-dollar",
+                                  "pre-training", "o'clock", "2024", "it's", *wordings])
+                     for _ in range(pick.randint(1, 12))) for _ in range(600)]
+    texts = _sentences(_seed_articles()) + made + ["", "$", "Completed, completes; wrap up."]
+    assert [similarity.features.__wrapped__(t) for t in texts] == [
+        _plain_features(t) for t in texts]
+    assert sum(1 for t in made if any(f.endswith("-not") for f in _plain_features(t))) > 20
+
+
+def test_importing_similarity_loads_no_stemmer():
+    """A rebuild whose digest comes from the cache stems nothing: it pays no stemmer import."""
+    code = "import sys, briefing.similarity; print('snowballstemmer' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
 
 
 def test_the_date_prefilter_drops_no_date(monkeypatch):
