@@ -60,10 +60,14 @@ class Predicate:
     question: str
     affirm: tuple[str, ...]
     deny: tuple[str, ...]
+    needs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """Lowercase words a denial (first), an affirmation (second) cannot match without one
+    of (``_folded``): a quick test that most sentences fail; () to always search."""
 
 
 PREDICATES = (
-    Predicate("Was it released to the public?",
+    Predicate("Was it released to the public?", needs=(("never ", "not "), (
+                  "public", "consumer app", "developer api", "app and api")),
               affirm=(r"launched publicly", r"public launch", r"released publicly",
                       r"publicly released", r"consumer app", r"developer api",
                       r"\bapp and api\b"),
@@ -122,8 +126,24 @@ def _stances(text: str) -> tuple[tuple[bool, bool], ...]:
 
     Cached: an article's sentences are read again for each theme it belongs to.
     """
-    return tuple((bool(_any_of(p.deny).search(text)), bool(_any_of(p.affirm).search(text)))
-                 for p in PREDICATES)
+    folded = _folded(text)
+    return tuple((_says(_any_of(p.deny), p.needs[0], text, folded),
+                  _says(_any_of(p.affirm), p.needs[1], text, folded)) for p in PREDICATES)
+
+
+def _says(pattern: re.Pattern[str], needs: tuple[str, ...], text: str, folded: str) -> bool:
+    return (not needs or any(word in folded for word in needs)) and bool(pattern.search(text))
+
+
+_IGNORECASE_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s",
+                                     "\u212a": "k"})
+"""The characters besides A-Z that a case-insensitive pattern takes for an ASCII letter."""
+
+
+def _folded(text: str) -> str:
+    """The text lowercased so that each character a case-insensitive pattern matches to
+    an ASCII letter becomes that letter (what ``Predicate.needs`` looks for)."""
+    return text.translate(_IGNORECASE_LETTERS).lower()
 
 
 def _denials(said: Sequence[Said]) -> list[Disagreement]:

@@ -183,11 +183,14 @@ class Cosines:
     def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
         if not a or not b:
             return 0.0
-        if (b, a) in self.known:
-            return self.known[(b, a)]
-        if (a, b) not in self.known:
-            self.known[(a, b)] = self._mass(a & b) / (self.norm(a) * self.norm(b))
-        return self.known[(a, b)]
+        # Either order gives the very same number (fsum is exact, and so is the product's
+        # order), so a pair kept in the other order is that cosine too.
+        known = self.known.get((a, b))
+        if known is None:
+            known = self.known.get((b, a))
+            if known is None:
+                known = self.known[(a, b)] = self._mass(a & b) / (self.norm(a) * self.norm(b))
+        return known
 
     def norm(self, a: frozenset[str]) -> float:
         if a not in self.norms:

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from briefing import conflicts, pipeline, similarity, timeline
 from briefing import digest as digest_module
-from briefing import pipeline, similarity, timeline
 from briefing.config import SiteConfig, load_themes
 from briefing.content import Article, parse_article
 from briefing.digest import theme_digest
@@ -223,6 +223,38 @@ def test_importing_similarity_loads_no_stemmer():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_the_stance_prefilter_drops_no_denial_or_affirmation():
+    """A sentence the quick word test turns down is one the patterns do not match."""
+    pick = random.Random(6)
+    phrases = ["never been released", "was not publicly released", "never made available",
+               "launched publicly", "a public launch", "its consumer app", "developer API",
+               "app and API", "has not been released", "never launched"]
+
+    def variant(phrase: str) -> str:  # any case, and the odd letters re.I takes for ASCII
+        odd = {"i": "\u0131", "s": "\u017f", "k": "\u212a"}
+        return "".join(odd.get(c, c) if pick.random() < 0.2 else
+                       c.upper() if pick.random() < 0.5 else c for c in phrase)
+
+    made = [f"Sora {variant(pick.choice(phrases))} in 2024." for _ in range(400)]
+    texts = _sentences(_seed_articles()) + made
+    plain = [tuple((bool(conflicts._any_of(p.deny).search(t)),
+                    bool(conflicts._any_of(p.affirm).search(t))) for p in conflicts.PREDICATES)
+             for t in texts]
+    assert [conflicts._stances.__wrapped__(t) for t in texts] == plain
+    assert sum(1 for found in plain[-400:] if any(any(s) for s in found)) > 300
+    assert all(p.needs[0] and p.needs[1] for p in conflicts.PREDICATES)  # not vacuous
+
+
+def test_folding_maps_every_letter_ignorecase_matches():
+    """Each character a case-insensitive [a-z] matches folds to a letter it matches."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    for point in range(sys.maxunicode + 1):
+        if letter.fullmatch(character := chr(point)):
+            folded = conflicts._folded(character)
+            assert len(folded) == 1 and "a" <= folded <= "z"
+            assert re.fullmatch(folded, character, re.IGNORECASE)
 
 
 def test_the_date_prefilter_drops_no_date(monkeypatch):
