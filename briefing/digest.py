@@ -272,6 +272,10 @@ class _Clusters:
         """Per cluster, the sum over its sources of their members' mean vector, kept up to
         date by each add and remove (so within rounding of the exact sum)."""
         self.updates: list[int] = []
+        self.gate: list[float] = []
+        """Per cluster, the dot product under which its fit is under MERGE_THRESHOLD -
+        _EPSILON: with k live sources, the bound is at most dot / (k - 1) (at most dot
+        with one); an empty cluster fits nothing."""
 
     def unit(self, sentence: _Sentence) -> dict[str, float]:
         # Sorted: the vectors' sums accumulate in this order, which must not follow hashing.
@@ -311,8 +315,11 @@ class _Clusters:
         groups take at most ``dot`` between them (each group's average is at most its
         sum), and their mean over the k groups is at most dot / k; without other sources,
         the fit is dot over the members. Rounding in the running sums is orders below
-        _EPSILON. The fits are estimates (``estimate``) except where a decision could
-        differ from the exact fits' (``_settle``).
+        _EPSILON. Where even the bound is under MERGE_THRESHOLD (the dot is under the
+        cluster's ``gate``), the cluster is left out at once: a fit under the threshold
+        decides nothing (``best`` ignores it; for ``keep`` it reads as no fit). The fits
+        are estimates (``estimate``) except where a decision could differ from the exact
+        fits' (``_settle``).
         """
         dots: dict[int, float] = {}
         index = self.index
@@ -321,9 +328,10 @@ class _Clusters:
                 dots[cid] = dots.get(cid, 0.0) + x * total
         low = MERGE_THRESHOLD - _EPSILON
         live, members, by_source = self.live, self.members, self.by_source
+        gate = self.gate if self.BOUNDED else [low if m else math.inf for m in members]
         bounds = []
         for cid, dot in dots.items():
-            if dot >= low and members[cid]:  # the bound is at most dot: most are out here
+            if dot >= gate[cid]:  # most are out here
                 own = by_source[cid].get(source)
                 others = live[cid] - (1 if own is not None and own[1] else 0)
                 bound = dot / (others or len(members[cid])) if self.BOUNDED else math.inf
@@ -386,6 +394,7 @@ class _Clusters:
             self.live.append(0)
             self.mean_sums.append({})
             self.updates.append(0)
+            self.gate.append(math.inf)
         self.members[cid].append(item)
         own_sum, own_count = self.by_source[cid].get(source, ({}, 0))
         self.live[cid] += own_count == 0
@@ -400,6 +409,7 @@ class _Clusters:
                 index[feature] = {cid: total}
         self.by_source[cid][source] = (own_sum, own_count + 1)
         self._mean(cid, own_sum, own_count + 1)
+        self._gate(cid)
         return cid
 
     def remove(self, item: int, unit: Mapping[str, float], source: str, cid: int) -> None:
@@ -413,6 +423,12 @@ class _Clusters:
         self.by_source[cid][source] = (own_sum, own_count - 1)
         self.live[cid] -= own_count == 1
         self._mean(cid, own_sum, own_count - 1)
+        self._gate(cid)
+
+    def _gate(self, cid: int) -> None:
+        live = self.live[cid]
+        self.gate[cid] = ((MERGE_THRESHOLD - _EPSILON) * max(1, live - 1) if self.members[cid]
+                          else math.inf)
 
     def _unmean(self, cid: int, group: Mapping[str, float], count: int) -> None:
         """Take a source's mean out of the cluster's sum of means (before it changes)."""
