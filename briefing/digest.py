@@ -154,8 +154,6 @@ class Digest:
 @dataclass(frozen=True, slots=True)
 class _Sentence:
     statement: Statement
-    article: int
-    """Position of the article in the window (0 = newest)."""
     source: str
     passage: str
     features: frozenset[str]
@@ -175,11 +173,6 @@ class _Candidate:
     """Theme score of the sentence alone: the evidence that the claim itself is on theme."""
 
 
-def _article_sentences(article: Article, order: int) -> list[_Sentence]:
-    return [_Sentence(s.statement, order, s.source, s.passage, s.features, s.words, s.context)
-            for s in _sentences_of(article)]
-
-
 @memoized("digest-sentences",
           lambda a: fingerprint(a.slug, a.title, a.publisher or "", a.body))
 def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
@@ -194,7 +187,7 @@ def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
             if before and not _standalone(text):
                 # "Its release..." is about what the sentence before names: count its names.
                 found |= features(" ".join(_NAME.findall(before)))
-            out.append(_Sentence(statement, 0, article.publisher or article.slug,
+            out.append(_Sentence(statement, article.publisher or article.slug,
                                  passage.text, found, len(text.split()), before))
             before = text
     return tuple(out)
@@ -605,14 +598,16 @@ def _lead(members: list[_Candidate], similar: Cosines,
 
 
 def _key_point(members: list[_Candidate], similar: Cosines, theme: str,
-               elsewhere: Callable[[tuple[str, str, str]], bool]) -> KeyPoint | None:
+               elsewhere: Callable[[tuple[str, str, str]], bool],
+               order: Mapping[str, int]) -> KeyPoint | None:
+    """``order``: each article's position in the window (0 = newest), by slug."""
     lead = _lead(members, similar, elsewhere)
     if lead is None:
         return None
     others = sorted((c.sentence for c in members if c.sentence.statement is not lead
                      and (c.sentence.statement.slug, c.sentence.statement.anchor,
                           c.sentence.statement.text) != (lead.slug, lead.anchor, lead.text)),
-                    key=lambda m: (m.article, m.statement.anchor))
+                    key=lambda m: (order[m.statement.slug], m.statement.anchor))
     statements = tuple(dict.fromkeys([lead, *(m.statement for m in others)]))
     return KeyPoint(lead.text, statements, len({c.sentence.source for c in members}),
                     round(max(c.relevance for c in members), 2), (theme,))
@@ -708,7 +703,7 @@ def _digest_inputs(theme: Theme, articles: Sequence[Article], window: int = WIND
 def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW) -> ThemeDigest:
     """One theme's briefing from its articles (newest first); reads the newest ``window``."""
     recent = list(articles[:window])
-    sentences = [s for order, a in enumerate(recent) for s in _article_sentences(a, order)]
+    sentences = [s for a in recent for s in _sentences_of(a)]
     weights = idf(s.features for s in sentences)
     texts: dict[str, list[str]] = {a.slug: [] for a in recent}
     for s in sentences:
@@ -717,9 +712,10 @@ def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW
     clusters = _key_points(theme, sentences, weights, {})
     home = {_key(c.sentence): i for i, members in enumerate(clusters) for c in members}
     similar = Cosines(weights)  # one weighting for the theme: norms and cosines kept
+    order = {a.slug: i for i, a in enumerate(recent)}
     points = [(point, _bottom_options(members, similar)) for i, members in enumerate(clusters)
               for point in [_key_point(members, similar, theme.slug,
-                                       lambda key, i=i: home.get(key, i) != i)]
+                                       lambda key, i=i: home.get(key, i) != i, order)]
               if point][:KEY_POINTS]
     published = {a.slug: _day(a.date) for a in recent}
     said = [Said(s.statement, s.source, s.passage, published[s.statement.slug])
