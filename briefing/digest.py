@@ -454,18 +454,19 @@ class _Clusters:
         """The clusters sharing a feature with cluster a (a too, and emptied ones)."""
         return set().union(*(self.index[feature] for feature in self.sums[a]))
 
-    def link_bound(self, a: int, b: int, means: Callable[[int], dict[str, float]]) -> float:
+    def link_bound(self, a: int, b: int, means: Callable[[int], dict[str, float]],
+                   sources: Callable[[int], frozenset[str]]) -> float:
         """An upper bound of ``link``, from the clusters' sums of per-source mean vectors.
 
         link() averages, over the pairs of groups of different sources, the dot products
         of their mean vectors; cosines are non-negative, so adding the same-source pairs
         only raises the total, which then is the dot product of the two sums of means.
         With a single source between them, link() is the dot of the sums over the sizes.
-        Rounding is orders below _EPSILON.
+        Rounding is orders below _EPSILON. ``means`` and ``sources`` (those with members)
+        are the clusters' own, kept while they do not change.
         """
-        sources_a = [src for src, (_, n) in self.by_source[a].items() if n]
-        sources_b = {src for src, (_, n) in self.by_source[b].items() if n}
-        pairs = len(sources_a) * len(sources_b) - len(sources_b.intersection(sources_a))
+        sources_a, sources_b = sources(a), sources(b)
+        pairs = len(sources_a) * len(sources_b) - len(sources_a & sources_b)
         if not pairs:
             small, large = sorted((self.sums[a], self.sums[b]), key=len)
             return _dot(small, large) / (len(self.members[a]) * len(self.members[b]))
@@ -529,16 +530,26 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
     joins: dict[tuple[int, int, int, int], bool] = {}
     kept_means: dict[tuple[int, int], dict[str, float]] = {}
 
+    kept_sources: dict[tuple[int, int], frozenset[str]] = {}
+
     def means(cid: int) -> dict[str, float]:
         key = (cid, version[cid])
         if key not in kept_means:
             kept_means[key] = clusters.means(cid)
         return kept_means[key]
 
+    def live_sources(cid: int) -> frozenset[str]:
+        key = (cid, version[cid])
+        if key not in kept_sources:
+            kept_sources[key] = frozenset(
+                src for src, (_, n) in clusters.by_source[cid].items() if n)
+        return kept_sources[key]
+
     def join(a: int, b: int) -> bool:
         key = (a, b, version[a], version[b])
         if key not in joins:
-            joins[key] = (clusters.link_bound(a, b, means) >= MERGE_THRESHOLD - _EPSILON
+            bound = clusters.link_bound(a, b, means, live_sources)
+            joins[key] = (bound >= MERGE_THRESHOLD - _EPSILON
                           and clusters.link(a, b) >= MERGE_THRESHOLD)
         return joins[key]
 

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 STOPWORDS = frozenset("""
@@ -149,11 +149,9 @@ def features(text: str) -> frozenset[str]:
 
 def idf(documents: Iterable[frozenset[str]]) -> dict[str, float]:
     """Inverse document frequency over a set of feature sets (smoothed, always > 0)."""
-    counts: Counter[str] = Counter()
-    total = 0
-    for doc in documents:
-        counts.update(doc)
-        total += 1
+    docs = list(documents)
+    counts = Counter(chain.from_iterable(docs))  # terms in first-met order, as doc by doc
+    total = len(docs)
     return {term: (math.log((1 + total) / (1 + n)) + 1.0) * (CONCEPT_BOOST if term[0] == "~" else 1)
             for term, n in counts.items()}
 

@@ -57,7 +57,7 @@ def _without_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(digest_module._Clusters, "BOUNDED", False)
     monkeypatch.setattr(digest_module._Clusters, "SLACK", math.inf)
     monkeypatch.setattr(digest_module._Clusters, "link_bound",
-                        lambda self, a, b, means: math.inf)
+                        lambda self, a, b, means, sources: math.inf)
 
 
 def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
