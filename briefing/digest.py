@@ -659,13 +659,13 @@ def _bottom_options(members: list[_Candidate], similar: Cosines) -> tuple[Statem
     other sources (average similarity), then the most relevant.
     """
     options = []
+    said = [(c.sentence.source, c.sentence.features) for c in members]
     for c in members:
         s = c.sentence
         if not (_standalone(s.statement.text) and s.words >= 12):
             continue
-        others = [o.sentence for o in members if o.sentence.source != s.source]
-        agreement = sum(similar(s.features, o.features) for o in others) / max(
-            1, len(others))
+        others = [features for source, features in said if source != s.source]
+        agreement = sum(map(similar, repeat(s.features), others)) / max(1, len(others))
         options.append((_commentary(s.statement.text), -agreement, -c.relevance,
                         s.statement.slug, s.statement.anchor, s.statement))
     # Ties on every key (one sentence met twice) keep their order: Statements don't compare.
@@ -834,7 +834,11 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
 def build_digest(themes: Sequence[Theme], articles: Sequence[Article],
                  window: int = WINDOW) -> Digest:
     """The whole edition's briefing; ``articles`` newest first, each with its final themes."""
-    digests = _bottom_lines(themes, [
-        theme_digest(t, [a for a in articles if t.slug in a.themes], window) for t in themes])
+    by_theme: dict[str, list[Article]] = {t.slug: [] for t in themes}
+    for article in articles:
+        for slug in dict.fromkeys(article.themes):  # in each theme's list once, in order
+            if slug in by_theme:
+                by_theme[slug].append(article)
+    digests = _bottom_lines(themes, [theme_digest(t, by_theme[t.slug], window) for t in themes])
     dates = [_day(a.date) for a in articles if a.date is not None]
     return Digest(digests, _top_points(digests), max((d for d in dates if d), default=None))
