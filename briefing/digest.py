@@ -250,7 +250,7 @@ class _Clusters:
     BOUNDED = True
     """Whether ``fits`` skips the clusters its bound rules out (tests turn it off)."""
     REFRESH = 256
-    """Updates of a cluster's sum of means after which it is summed afresh (bounds drift)."""
+    """Updates of a cluster's ``excess`` after which it is summed afresh (bounds drift)."""
 
     def __init__(self, weights: Mapping[str, float]) -> None:
         self.weights = weights
@@ -261,9 +261,10 @@ class _Clusters:
         """Per feature, the clusters whose sum has it, with their sum's value for it."""
         self.live: list[int] = []
         """Per cluster, how many sources have members in it (non-empty by_source groups)."""
-        self.mean_sums: list[dict[str, float]] = []
-        """Per cluster, the sum over its sources of their members' mean vector, kept up to
-        date by each add and remove (so within rounding of the exact sum)."""
+        self.excess: list[dict[str, float]] = []
+        """Per cluster, its sum less the sum over its sources of their members' mean vector
+        (sum x (n - 1) / n over sources of n >= 2 members; most have one): kept up to date
+        by each add and remove, so within rounding of the exact one."""
         self.updates: list[int] = []
         self.gate: list[float] = []
         """Per cluster, the dot product under which its fit is under MERGE_THRESHOLD -
@@ -285,14 +286,15 @@ class _Clusters:
 
     def estimate(self, unit: Mapping[str, float], source: str, cid: int, dot: float
                  ) -> tuple[float, bool]:
-        """``fit`` within SLACK, and whether it is exact: one or two dot products instead of
-        one per source. The other sources' means sum to the cluster's sum of means
-        (``mean_sums``) less the sentence's own source's mean."""
+        """``fit`` within SLACK, and whether it is exact: at most two dot products instead of
+        one per source. The other sources' means sum to the cluster's sum (``dot``) less
+        its ``excess``, less the sentence's own source's mean."""
         own_sum, own_count = self.by_source[cid].get(source, (None, 0))
         others = self.live[cid] - (1 if own_count else 0)
         if not others:
             return dot / len(self.members[cid]), True
-        total = _dot(unit, self.mean_sums[cid])
+        excess = self.excess[cid]
+        total = dot - _dot(unit, excess) if excess else dot
         if own_sum is not None and own_count:
             total -= _dot(unit, own_sum) / own_count
         return total / others, False
@@ -385,13 +387,13 @@ class _Clusters:
             self.sums.append({})
             self.by_source.append({})
             self.live.append(0)
-            self.mean_sums.append({})
+            self.excess.append({})
             self.updates.append(0)
             self.gate.append(math.inf)
         self.members[cid].append(item)
         own_sum, own_count = self.by_source[cid].get(source, ({}, 0))
         self.live[cid] += own_count == 0
-        self._unmean(cid, own_sum, own_count)
+        self._unexcess(cid, own_sum, own_count)
         sums, index = self.sums[cid], self.index
         for feature, x in unit.items():
             sums[feature] = total = sums.get(feature, 0.0) + x
@@ -401,21 +403,21 @@ class _Clusters:
             else:
                 index[feature] = {cid: total}
         self.by_source[cid][source] = (own_sum, own_count + 1)
-        self._mean(cid, own_sum, own_count + 1)
+        self._excess(cid, own_sum, own_count + 1)
         self._gate(cid)
         return cid
 
     def remove(self, item: int, unit: Mapping[str, float], source: str, cid: int) -> None:
         self.members[cid].remove(item)
         own_sum, own_count = self.by_source[cid][source]
-        self._unmean(cid, own_sum, own_count)
+        self._unexcess(cid, own_sum, own_count)
         sums, index = self.sums[cid], self.index
         for feature, x in unit.items():
             sums[feature] = index[feature][cid] = sums[feature] - x
             own_sum[feature] -= x
         self.by_source[cid][source] = (own_sum, own_count - 1)
         self.live[cid] -= own_count == 1
-        self._mean(cid, own_sum, own_count - 1)
+        self._excess(cid, own_sum, own_count - 1)
         self._gate(cid)
 
     def _gate(self, cid: int) -> None:
@@ -423,23 +425,31 @@ class _Clusters:
         self.gate[cid] = ((MERGE_THRESHOLD - _EPSILON) * max(1, live - 1) if self.members[cid]
                           else math.inf)
 
-    def _unmean(self, cid: int, group: Mapping[str, float], count: int) -> None:
-        """Take a source's mean out of the cluster's sum of means (before it changes)."""
-        if count:
-            mean_sum = self.mean_sums[cid]
+    def _unexcess(self, cid: int, group: Mapping[str, float], count: int) -> None:
+        """Take a source's share out of the cluster's excess (before the source changes)."""
+        if count > 1:
+            excess, share = self.excess[cid], (count - 1) / count
             for feature, x in group.items():
-                mean_sum[feature] -= x / count
+                excess[feature] -= x * share
 
-    def _mean(self, cid: int, group: Mapping[str, float], count: int) -> None:
-        """Put a source's mean (back) into the cluster's sum of means."""
+    def _excess(self, cid: int, group: Mapping[str, float], count: int) -> None:
+        """Put a source's share (back) into the cluster's excess."""
         self.updates[cid] += 1
         if self.updates[cid] % self.REFRESH == 0:
-            self.mean_sums[cid] = self.means(cid)
-            return
-        if count:
-            mean_sum = self.mean_sums[cid]
+            self.excess[cid] = self.excess_of(cid)
+        elif count > 1:
+            excess, share = self.excess[cid], (count - 1) / count
             for feature, x in group.items():
-                mean_sum[feature] = mean_sum.get(feature, 0.0) + x / count
+                excess[feature] = excess.get(feature, 0.0) + x * share
+
+    def excess_of(self, cid: int) -> dict[str, float]:
+        """The cluster's excess, summed afresh."""
+        excess: dict[str, float] = {}
+        for group, count in self.by_source[cid].values():
+            share = (count - 1) / count if count > 1 else 0.0
+            for feature, x in group.items() if share else ():
+                excess[feature] = excess.get(feature, 0.0) + x * share
+        return excess
 
     def link(self, a: int, b: int) -> float:
         """How well two clusters fit together: the average cosine between members of
@@ -665,7 +675,7 @@ def _bottom_options(members: list[_Candidate], similar: Cosines) -> tuple[Statem
         if not (_standalone(s.statement.text) and s.words >= 12):
             continue
         others = [features for source, features in said if source != s.source]
-        agreement = sum(map(similar, repeat(s.features), others)) / max(1, len(others))
+        agreement = sum(similar(s.features, o) for o in others) / max(1, len(others))
         options.append((_commentary(s.statement.text), -agreement, -c.relevance,
                         s.statement.slug, s.statement.anchor, s.statement))
     # Ties on every key (one sentence met twice) keep their order: Statements don't compare.
