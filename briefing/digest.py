@@ -273,9 +273,10 @@ class _Clusters:
 
     def unit(self, sentence: _Sentence) -> dict[str, float]:
         # Sorted: the vectors' sums accumulate in this order, which must not follow hashing.
-        raw = {f: self.weights.get(f, 1.0) for f in sorted(sentence.features)}
-        norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
-        return {f: x / norm for f, x in raw.items()}
+        keys = sorted(sentence.features)
+        raw = list(map(self.weights.get, keys, repeat(1.0)))
+        norm = math.sqrt(sum(map(operator.mul, raw, raw))) or 1.0
+        return dict(zip(keys, map(operator.truediv, raw, repeat(norm)), strict=True))
 
     def fit(self, unit: Mapping[str, float], source: str, cid: int, dot: float) -> float:
         groups = self.by_source[cid]
@@ -362,8 +363,8 @@ class _Clusters:
         margin = 2 * self.SLACK
         settle([cid for cid, value in found.items() if abs(value - MERGE_THRESHOLD) <= margin])
         passing = [value for value in found.values() if value >= MERGE_THRESHOLD]
-        if not passing:
-            return
+        if len(found) < 2 or not passing:
+            return  # one fit has no rival, and beats no keep but itself
         # Others' estimates are this far under the leader's: their fits are under its fit.
         leader = max(passing)
         rivals = [cid for cid, value in found.items() if value >= leader - margin]
