@@ -193,13 +193,15 @@ def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
     return tuple(out)
 
 
-def _candidate(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> _Candidate:
-    """``cache``: the theme's score of a text (passage or sentence), for texts met again."""
+def _candidate(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> _Candidate | None:
+    """The sentence as a candidate, if it is relevant (None if not). ``cache``: the theme's
+    score of a text (passage or sentence), for texts met again."""
     for text in (sentence.passage, sentence.statement.text):
         if text not in cache:
             cache[text] = score_theme(theme, "", text).score
     own = cache[sentence.statement.text]
-    return _Candidate(sentence, own + PASSAGE_SHARE * (cache[sentence.passage] - own), own)
+    relevance = own + PASSAGE_SHARE * (cache[sentence.passage] - own)
+    return _Candidate(sentence, relevance, own) if relevance > 0 else None
 
 
 def _claim_like(sentence: _Sentence) -> bool:
@@ -645,7 +647,7 @@ def _key_points(theme: Theme, sentences: list[_Sentence], weights: Mapping[str, 
     source happens to mention next to a theme term is not the theme's claim.
     """
     candidates = [c for s in sentences if _claim_like(s)
-                  for c in [_candidate(theme, s, cache)] if c.relevance > 0]
+                  for c in [_candidate(theme, s, cache)] if c is not None]
 
     def rank(members: list[_Candidate]) -> tuple[int, float, str, str]:
         lead = max(members, key=lambda c: c.relevance).sentence.statement
