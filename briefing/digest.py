@@ -346,7 +346,8 @@ class _Clusters:
                 if is_exact:
                     exact.add(cid)
                 top = max(top, found[cid] - (0.0 if is_exact else self.SLACK))
-        self._settle(found, exact, keep, lambda cid: self.fit(unit, source, cid, dots[cid]))
+        if found:
+            self._settle(found, exact, keep, lambda cid: self.fit(unit, source, cid, dots[cid]))
         return found
 
     def _settle(self, found: dict[int, float], exact: set[int], keep: int | None,
@@ -541,8 +542,8 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
     # (costly: every pair of their sources) is computed only where its bound allows.
     version = [0] * len(clusters.members)
     joins: dict[tuple[int, int, int, int], bool] = {}
+    bounds: dict[tuple[int, int, int, int], float] = {}
     kept_means: dict[tuple[int, int], dict[str, float]] = {}
-
     kept_sources: dict[tuple[int, int], frozenset[str]] = {}
 
     def means(cid: int) -> dict[str, float]:
@@ -561,10 +562,15 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
     def join(a: int, b: int) -> bool:
         key = (a, b, version[a], version[b])
         if key not in joins:
-            bound = clusters.link_bound(a, b, means, live_sources)
-            joins[key] = (bound >= MERGE_THRESHOLD - _EPSILON
+            joins[key] = (bound(min(a, b), max(a, b)) >= MERGE_THRESHOLD - _EPSILON
                           and clusters.link(a, b) >= MERGE_THRESHOLD)
         return joins[key]
+
+    def bound(a: int, b: int) -> float:  # a < b: one bound for the pair in either order
+        key = (a, b, version[a], version[b])
+        if key not in bounds:
+            bounds[key] = clusters.link_bound(a, b, means, live_sources)
+        return bounds[key]
 
     merged = True
     while merged:
