@@ -684,7 +684,7 @@ def _bottom_options(members: list[_Candidate], similar: Cosines) -> tuple[Statem
         if not (_standalone(s.statement.text) and s.words >= 12):
             continue
         others = [features for source, features in said if source != s.source]
-        agreement = sum(similar(s.features, o) for o in others) / max(1, len(others))
+        agreement = sum(similar.row(s.features, others)) / max(1, len(others))
         options.append((_commentary(s.statement.text), -agreement, -c.relevance,
                         s.statement.slug, s.statement.anchor, s.statement))
     # Ties on every key (one sentence met twice) keep their order: Statements don't compare.
@@ -743,10 +743,14 @@ def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW
     home = {_key(c.sentence): i for i, members in enumerate(clusters) for c in members}
     similar = Cosines(weights)  # one weighting for the theme: norms and cosines kept
     order = {a.slug: i for i, a in enumerate(recent)}
-    points = [(point, _bottom_options(members, similar)) for i, members in enumerate(clusters)
-              for point in [_key_point(members, similar, theme.slug,
-                                       lambda key, i=i: home.get(key, i) != i, order)]
-              if point][:KEY_POINTS]
+    points: list[tuple[KeyPoint, tuple[Statement, ...]]] = []
+    for i, members in enumerate(clusters):
+        if len(points) == KEY_POINTS:
+            break  # the rest are not shown: their leads and options are not needed
+        point = _key_point(members, similar, theme.slug,
+                           lambda key, i=i: home.get(key, i) != i, order)
+        if point:
+            points.append((point, _bottom_options(members, similar)))
     published = {a.slug: _day(a.date) for a in recent}
     said = [Said(s.statement, s.source, s.passage, published[s.statement.slug])
             for s in sentences]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from itertools import chain, repeat
 from typing import Any
@@ -176,19 +176,27 @@ class Cosines:
         self.squares = {term: weight ** 2 for term, weight in weights.items()}
         self.norms: dict[frozenset[str], float] = {}
         self.known: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-        """Cosines computed (for one order of the pair: the cosine is symmetric)."""
+        """Cosines computed, under both orders of the pair."""
 
     def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
         if not a or not b:
             return 0.0
-        # Either order gives the very same number (fsum is exact, and so is the product's
-        # order), so a pair kept in the other order is that cosine too.
         known = self.known.get((a, b))
         if known is None:
-            known = self.known.get((b, a))
-            if known is None:
-                known = self.known[(a, b)] = self._mass(a & b) / (self.norm(a) * self.norm(b))
+            # Either order is the very same number (fsum is exact, and so is the product
+            # in either order): kept under both.
+            known = self._mass(a & b) / (self.norm(a) * self.norm(b))
+            self.known[(a, b)] = self.known[(b, a)] = known
         return known
+
+    def row(self, a: frozenset[str], others: Sequence[frozenset[str]]) -> list[float]:
+        """The cosines of ``a`` with each of ``others``, in order (kept ones looked up at
+        once: the digest asks for every pair of a point's sentences)."""
+        found = [self.known.get((a, b)) for b in others]
+        if None in found:
+            found = [self(a, b) if value is None else value
+                     for b, value in zip(others, found, strict=True)]
+        return found
 
     def norm(self, a: frozenset[str]) -> float:
         if a not in self.norms:

@@ -170,6 +170,10 @@ def test_kept_cosines_equal_plain_cosines():
     for a, b in pairs + [(b, a) for a, b in pairs]:
         assert similar(a, b) == cosine(a, b, weights)
     assert any(similar(a, b) > 0.3 for a, b in pairs)
+    rows = Cosines(weights)  # a row mixes kept cosines and new ones, in order
+    for a, _ in pairs[:200]:
+        others = [pick.choice(sets) for _ in range(30)] + [frozenset()]
+        assert rows.row(a, others) == [cosine(a, b, weights) for b in others]
 
 
 def _plain_features(text: str) -> frozenset[str]:
