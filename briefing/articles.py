@@ -89,7 +89,7 @@ Identity = tuple[int, int, int, int]
 when it was hashed, its bytes are too (unless it changed within the file system's
 clock resolution of that moment: see ``KeyIndex``)."""
 STATS = "content-stats"
-_SETTLED_NS = 2_000_000_000
+SETTLED_NS = 2_000_000_000
 """A file last changed this long before a build is past any timestamp's resolution."""
 
 
@@ -102,7 +102,7 @@ class KeyIndex:
     """The key each content file had at the last build, with its identity on disk then.
 
     The key is always a hash of the file's bytes; the identity only says when hashing
-    again can be skipped. Like git's index, a file changed within ``_SETTLED_NS`` of the
+    again can be skipped. Like git's index, a file changed within ``SETTLED_NS`` of the
     build that recorded it is "racy" (a second edit could keep its times): it is hashed.
     """
 
@@ -115,7 +115,7 @@ class KeyIndex:
         known = self.files.get(name) if inputs.key == self.inputs else None
         if known is None or known[0] != seen:
             return None
-        return known[1] if max(seen[1], seen[3]) < self.recorded_ns - _SETTLED_NS else None
+        return known[1] if max(seen[1], seen[3]) < self.recorded_ns - SETTLED_NS else None
 
 
 @dataclass(frozen=True, slots=True)

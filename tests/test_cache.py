@@ -133,7 +133,7 @@ def test_a_cached_rebuild_equals_a_clean_build(project: Project, tmp_path: Path,
     """``settled``: the unchanged files are old enough to be known by their identity, so
     they are not read, and their bodies are read only where a page or feed shows them."""
     if settled:
-        monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+        monkeypatch.setattr(per_article, "SETTLED_NS", 0)
     before = tree(project.out)
     change(project)
     report = pipeline.build(project)
@@ -150,7 +150,7 @@ def test_bodies_left_unread_are_never_the_ones_shown(project: Project, tmp_path:
     """Past a theme's digest window and feed, articles keep their bodies unread."""
     add_many_articles(project)
     pipeline.build(project)
-    monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+    monkeypatch.setattr(per_article, "SETTLED_NS", 0)
     filled: list[str] = []
     fill = per_article.Bodies.fill
 
@@ -233,7 +233,7 @@ def _refuse(*_: object, **__: object) -> None:
 def test_with_nothing_changed_nothing_is_read_or_rendered(project: Project,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     first = pipeline.build(project)  # the fixture's build was cold: this one has an index
-    monkeypatch.setattr(per_article, "_SETTLED_NS", 0)  # every file counts as settled
+    monkeypatch.setattr(per_article, "SETTLED_NS", 0)  # every file counts as settled
     pipeline.build(project)
     monkeypatch.setattr(pipeline, "read_articles", _refuse)
     monkeypatch.setattr(per_article, "read", _refuse)  # not even hashed: identities vouch
@@ -247,7 +247,7 @@ def test_with_nothing_changed_nothing_is_read_or_rendered(project: Project,
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
         project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: bool) -> None:
     if settled:
-        monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+        monkeypatch.setattr(per_article, "SETTLED_NS", 0)
     pipeline.build(project)
     path = project.content / "helix-labs-weighs-a-gigawatt-datacenter.md"
     stat = path.stat()
