@@ -60,6 +60,18 @@ def term_counts(matches: tuple[TermMatch, ...]) -> str:
     return ", ".join(f"{m.term} ×{m.count} (+{round(m.points, 1)})" for m in matches)
 
 
+def theme_title(slug: str, themes: tuple[Theme, ...]) -> str:
+    """The title of the theme ``slug`` (a filter: cheaper than calling ``site.theme``)."""
+    for theme in themes:
+        if theme.slug == slug:
+            return theme.title
+    raise KeyError(slug)
+
+
+def theme_titles(slugs: tuple[str, ...], themes: tuple[Theme, ...]) -> list[str]:
+    return [theme_title(slug, themes) for slug in slugs]
+
+
 def iso_date(value: When | None) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else ""
 
@@ -77,6 +89,10 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
 
     ``compiled``: a folder to keep compiled templates in between builds (Jinja checks each
     against its template's source, so an edited template is compiled again).
+
+    Templates are loaded once: whoever keeps an environment makes a new one when the
+    templates change (a build's ``Inputs`` hash them; the preview resets on their edit),
+    so checking every template's file at every page (``auto_reload``) would be wasted.
     """
     if compiled:
         compiled.mkdir(parents=True, exist_ok=True)
@@ -84,6 +100,7 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         bytecode_cache=_CompiledTemplates(str(compiled)) if compiled else None,
         autoescape=True,
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -92,6 +109,8 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
     env.filters["human_date"] = human_date
     env.filters["iso_date"] = iso_date
     env.filters["term_counts"] = term_counts
+    env.filters["theme_title"] = theme_title
+    env.filters["theme_titles"] = theme_titles
     return env
 
 

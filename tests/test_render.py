@@ -3,6 +3,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
+import pytest
+
+from briefing import render
 from briefing.classify import classify
 from briefing.config import SiteConfig, load_themes
 from briefing.content import Article
@@ -123,3 +126,22 @@ def test_an_article_page_explains_each_theme_score_term_by_term():
     scores = classify(THEMES, article.title, f"\n{body}")
     assert len(explained) == sum(len(s.matches) for s in scores)
     assert aside.count("no matching terms") == sum(1 for s in scores if not s.matches) > 0
+
+
+def test_theme_title_filters_name_themes_as_the_site_does():
+    site = assemble(SiteConfig(), THEMES, [HOSTILE])
+    slugs = tuple(t.slug for t in reversed(THEMES))
+    assert render.theme_titles(slugs, THEMES) == [site.theme(s).title for s in slugs]
+    with pytest.raises(KeyError):
+        render.theme_title("no-such-theme", THEMES)
+
+
+def test_theme_titles_on_an_article_page_are_escaped_once():
+    hostile = tuple(replace(t, title=f"<b>{t.title}</b> & co") for t in THEMES)
+    pinned = replace(HOSTILE, themes=tuple(t.slug for t in THEMES))
+    site = assemble(SiteConfig(), hostile, [pinned])
+    page = next(p for p in render_pages(site, ROOT / "templates")
+                if p.path == "articles/hostile/index.html").data.decode()
+    listed = ", ".join(f"&lt;b&gt;{t.title}&lt;/b&gt; &amp; co" for t in THEMES)
+    assert f"the front matter sets {listed};" in page
+    assert "<b>" not in page and "&amp;lt;" not in page
