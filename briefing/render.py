@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import jinja2
+from markupsafe import Markup
 
 from briefing.classify import TermMatch
-from briefing.config import Theme
+from briefing.config import SiteConfig, Theme
 from briefing.content import Article, When
 from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
@@ -114,11 +116,50 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
     return env
 
 
+CHROME = "_chrome.html"
+
+
+class Chrome:
+    """The parts of base.html most pages share (the macros of ``_chrome.html``), each
+    rendered once per distinct arguments and reused: for one environment, settings and
+    themes, a site has only a few of each, and rendering them on every page cost about a
+    tenth of an article page's templating. Arguments must be hashable values (strings,
+    booleans, the frozen ``FeedLink``s), so equal arguments give the same HTML."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, themes: tuple[Theme, ...]):
+        self.env, self.config, self.themes = env, config, themes
+        self._macros: Any = None
+        self._done: dict[tuple[Hashable, ...], Markup] = {}
+
+    def __call__(self, name: str, *args: Hashable) -> Markup:
+        key = (name, *args)
+        found = self._done.get(key)
+        if found is None:
+            if self._macros is None:
+                self._macros = self.env.get_template(CHROME).make_module(
+                    {"config": self.config, "themes": self.themes})
+            found = self._done[key] = getattr(self._macros, name)(*args)
+        return found
+
+
+_CHROMES: WeakKeyDictionary[jinja2.Environment, Chrome] = WeakKeyDictionary()
+
+
+def chrome(env: jinja2.Environment, config: SiteConfig, themes: tuple[Theme, ...]) -> Chrome:
+    """The shared parts for pages of these settings and themes (the very objects: a kept
+    ``Chrome`` holds them, so another config or theme list never finds its fragments)."""
+    found = _CHROMES.get(env)
+    if found is None or found.config is not config or found.themes is not themes:
+        found = _CHROMES[env] = Chrome(env, config, themes)
+    return found
+
+
 def _page(env: jinja2.Environment, template: str, path: str, root: str | None = None,
           **context: Any) -> OutputFile:
     """Render one page; links are relative to it (``root``) unless a root is given."""
     root = "../" * path.count("/") if root is None else root
     context.setdefault("current_theme", None)
+    context["chrome"] = chrome(env, context["config"], context["themes"])
     try:
         html = env.get_template(template).render(root=root, page_path=path, **context)
     except jinja2.TemplateSyntaxError as exc:
