@@ -20,17 +20,19 @@ import html
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from briefing.cache import digest
 from briefing.config import Theme
 from briefing.content import Article, as_datetime
 from briefing.errors import BriefingError
 from briefing.feedlinks import ATOM, FORMATS, JSON_FEED, RSS, FeedFormat, feed_folder, feed_title
-from briefing.render import OutputFile, article_html
+from briefing.render import Deferred, OutputFile, article_html
 from briefing.site import Site
 
 if TYPE_CHECKING:  # feedgen (and lxml) load with the first feed: a no-op build needs neither
@@ -153,35 +155,61 @@ def feed_item(site: Site, article: Article) -> FeedItem:
     )
 
 
-def channels(site: Site) -> list[Channel]:
-    """The site-wide feed, then one per theme, each with at most ``feed_size`` items."""
-    items: dict[str, FeedItem] = {}  # built once per article, and only for those shown
-    undated = content_date(site)
-    stamp = source_date_epoch()
+class _Channels:
+    """Makes a site's channels, each item built once whatever the number of feeds it is in."""
 
-    def item(article: Article) -> FeedItem:
-        if article.slug not in items:
-            items[article.slug] = feed_item(site, article)
-        return items[article.slug]
+    def __init__(self, site: Site):
+        self.site = site
+        self.items: dict[str, FeedItem] = {}
+        self.undated = content_date(site)
+        self.stamp = source_date_epoch()
 
-    def channel(theme: Theme | None, articles: tuple[Article, ...]) -> Channel:
-        chosen = tuple(item(a) for a in articles[: site.config.feed_size])
-        newest = max((i.updated for i in chosen if i.updated), default=undated)
-        description = (theme.description if theme else "") or site.config.description
-        return Channel(feed_folder(theme), site.config.base_url,
-                       clean(feed_title(site.config, theme)),
-                       clean(description) or clean(site.config.title), site.config.language,
-                       clean(site.config.title), stamp or newest, undated, chosen)
+    def item(self, article: Article) -> FeedItem:
+        if article.slug not in self.items:
+            self.items[article.slug] = feed_item(self.site, article)
+        return self.items[article.slug]
 
-    return [channel(None, site.articles),
-            *(channel(t, site.articles_in(t.slug)) for t in site.themes)]
+    def shown(self, theme: Theme | None) -> tuple[Article, ...]:
+        """The articles a feed shows: the newest ``feed_size`` of the site or the theme."""
+        site = self.site
+        articles = site.articles_in(theme.slug) if theme else site.articles
+        return articles[: site.config.feed_size]
+
+    def channel(self, theme: Theme | None) -> Channel:
+        config = self.site.config
+        chosen = tuple(self.item(a) for a in self.shown(theme))
+        newest = max((i.updated for i in chosen if i.updated), default=self.undated)
+        description = (theme.description if theme else "") or config.description
+        return Channel(feed_folder(theme), config.base_url, clean(feed_title(config, theme)),
+                       clean(description) or clean(config.title), config.language,
+                       clean(config.title), self.stamp or newest, self.undated, chosen)
+
+    def key(self, theme: Theme | None) -> str:
+        """Everything ``channel(theme)`` is made from: settings, the feeds' dates, and the
+        articles shown, whole (bodies included), so an edit to any of them changes it."""
+        return digest(repr(self.site.config), repr(theme), repr(self.stamp), repr(self.undated),
+                      *(repr(a) for a in self.shown(theme)))
+
+
+def feed_files(site: Site) -> list[Deferred]:
+    """Every feed file of the site (three formats for the site and for each theme), each
+    made only when asked: a build keeps a feed site/ holds from the same ``key``."""
+    made = _Channels(site)
+    files = []
+    for theme in (None, *site.themes):
+        key, channel = made.key(theme), cache(partial(made.channel, theme))
+        files += [Deferred(feed_folder(theme) + fmt.filename, digest(key, fmt.filename),
+                           partial(_render, fmt, channel)) for fmt in FORMATS]
+    return files
+
+
+def _render(fmt: FeedFormat, channel: Callable[[], Channel]) -> bytes:
+    return {RSS: rss, ATOM: atom, JSON_FEED: json_feed}[fmt](channel())
 
 
 def render_feeds(site: Site) -> list[OutputFile]:
-    """Every feed file of the site: three formats for the site and for each theme."""
-    renderers = {RSS: rss, ATOM: atom, JSON_FEED: json_feed}
-    return [OutputFile(ch.path(fmt), renderers[fmt](ch)) for ch in channels(site)
-            for fmt in FORMATS]
+    """Every feed file of the site, made now."""
+    return [file.output() for file in feed_files(site)]
 
 
 def _generator(channel: Channel, fmt: FeedFormat) -> FeedGenerator:

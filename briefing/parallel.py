@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # loaded with the first pool: a small rebuild never starts one
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -91,6 +92,9 @@ def _chunk_size(total: int, workers: int) -> int:
 
 def _executor(workers: int, start: Callable[..., None],
               start_args: tuple[Any, ...]) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: workers inherit the imported modules (and ``start_args``), so they start in
     # milliseconds.
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")

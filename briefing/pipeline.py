@@ -141,15 +141,18 @@ def build(project: Project, base_url: str | None = None, force: bool = False,
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """A build makes a great many small objects and hardly any reference cycles: with
-    CPython's default thresholds, the cycle collector took about a seventh of a large
-    cold build re-scanning live objects. Pool workers inherit the setting."""
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 20)
+    """A build makes a great many long-lived objects and hardly any reference cycles, so
+    the cycle collector is off while it runs: with CPython's default thresholds it took
+    about a seventh of a large cold build re-scanning live objects, and even with high
+    ones, 46 ms of a one-edit rebuild of 10,000 articles (as the cached records load).
+    Peak memory stays the same. Pool workers inherit the setting."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        if enabled:
+            gc.enable()
 
 
 def _build(project: Project, base_url: str | None, force: bool, meter: Meter | None) -> Report:
@@ -183,16 +186,18 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
             site = digested(replace(ordered, articles=_with_shown_bodies(ordered, read.bodies)))
             markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
             pages = render.aggregate_pages(per_article.environment(), site, project.templates)
-            feed_files = feeds.render_feeds(site)
-            for output in [*pages, *feed_files]:
+            feed_files = feeds.feed_files(site)
+            for output in pages:
                 publisher.put(output)
+            for deferred in feed_files:
+                publisher.offer(deferred)
             read.remember(cache, started_ns)
             months = article_pages()
         if config.search:
             for output in search.search_bundle(publisher.html_pages(), config.language):
                 publisher.put(output)
-        for output in sitemap.site_index(config.base_url, publisher.listing()):
-            publisher.put(output)
+        for deferred in sitemap.index_files(config.base_url, publisher.paths()):
+            publisher.offer(deferred)
         written = publisher.commit()
         memo.keep_only_used()
         save_memos()

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from briefing.cache import BuildCache, digest
 from briefing.errors import BriefingError
-from briefing.render import OutputFile
+from briefing.render import Deferred, OutputFile
 from briefing.write import check_names, recover
 
 
@@ -94,15 +94,22 @@ class Publisher:
         stage(self.staging, output)
         self.adopt(output.path, key)
 
+    def offer(self, deferred: Deferred) -> None:
+        """Keep the file site/ holds from the same inputs, or make and stage it."""
+        if self.can_keep(deferred.path, deferred.key):
+            self.keep(deferred.path, deferred.key)
+        else:
+            self.put(deferred.output(), deferred.key, force=True)
+
     def adopt(self, path: str, key: str) -> None:
         """Take in a file another process wrote into the staging folder with ``stage``."""
         if path not in self.current or path not in self.staged:
             self.staged.append(path)
         self.current[path] = key
 
-    def listing(self) -> list[OutputFile]:
-        """Every file of the site being built, by path only (``data`` is left empty)."""
-        return [OutputFile(path, b"") for path in self.current]
+    def paths(self) -> list[str]:
+        """Every file of the site being built, by path."""
+        return list(self.current)
 
     def html_pages(self) -> list[OutputFile]:
         """Every HTML page of the site being built, with its bytes (staged or kept)."""
@@ -113,7 +120,8 @@ class Publisher:
 
     def commit(self) -> int:
         """Make site/ the staged state; returns the number of files written or removed."""
-        check_names(self.current)
+        if self.current.keys() - self.previous.keys():  # else: all checked when first built
+            check_names(self.current)
         manifest = {path: self._entry(path) for path in self.staged}
         if self.whole:
             self._swap()

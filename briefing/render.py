@@ -35,6 +35,19 @@ class OutputFile:
     data: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """An output not made yet: a build keeps the file site/ holds from the same ``key``
+    (a hash of everything the file is made from) rather than make it again."""
+
+    path: str
+    key: str
+    make: Callable[[], bytes]
+
+    def output(self) -> OutputFile:
+        return OutputFile(self.path, self.make())
+
+
 def human_date(value: When | None) -> str:
     """'March 24, 2026' or 'March 24, 2026, 7:00 PM UTC-04:00': locale-independent."""
     if value is None:
@@ -202,12 +215,18 @@ class MonthPage:
 
 def by_month(articles: tuple[Article, ...]) -> list[Month]:
     """Articles (already newest first) grouped by month of publication; undated last."""
-    groups: dict[str, list[Article]] = {}
+    groups: dict[int, list[Article]] = {}
     for article in articles:
         when = article.date
-        groups.setdefault(f"{when.year:04d}-{when.month:02d}" if when else "undated",
-                          []).append(article)
-    return [Month(_month_label(slug), slug, tuple(members)) for slug, members in groups.items()]
+        groups.setdefault(when.year * 12 + when.month - 1 if when else -1, []).append(article)
+    return [Month(_month_label(slug), slug, tuple(members))
+            for slug, members in ((_month_slug(month), members)
+                                  for month, members in groups.items())]
+
+
+def _month_slug(month: int) -> str:
+    """'2026-03' for month number ``year * 12 + month - 1``; 'undated' for -1."""
+    return f"{month // 12:04d}-{month % 12 + 1:02d}" if month >= 0 else "undated"
 
 
 def _month_label(slug: str) -> str:
@@ -255,26 +274,23 @@ def trail(site: Site, article: Article) -> Trail:
 
 
 def trails(site: Site) -> dict[str, Trail]:
-    """Every article's trail, in one pass over each theme's list (not one per article)."""
+    """Every article's trail, in site order: one pass over each theme's list."""
     order = {t.slug: index for index, t in enumerate(site.themes)}
-    by_slug = {t.slug: t for t in site.themes}
-    members = {t.slug: site.articles_in(t.slug) for t in site.themes}
-    position = {slug: {a.slug: at for at, a in enumerate(listed)}
-                for slug, listed in members.items()}
 
     def rank(article: Article, slug: str) -> tuple[float, int]:
         return (-site.scores.value(article.slug, slug), order[slug])
 
-    found: dict[str, Trail] = {}
-    for article in site.articles:
-        if not article.themes:
-            found[article.slug] = Trail()
-            continue
-        slug = article.themes[0] if len(article.themes) == 1 else \
-            min(article.themes, key=lambda theme, article=article: rank(article, theme))
-        listed, at = members[slug], position[slug][article.slug]
-        found[article.slug] = Trail(by_slug[slug], listed[at - 1] if at > 0 else None,
-                                    listed[at + 1] if at + 1 < len(listed) else None)
+    main = {a.slug: a.themes[0] if len(a.themes) == 1 else
+            min(a.themes, key=lambda theme, article=a: rank(article, theme))
+            for a in site.articles if a.themes}
+    found = dict.fromkeys((a.slug for a in site.articles), Trail())
+    for theme in site.themes:
+        listed = site.articles_in(theme.slug)
+        last = len(listed) - 1
+        for at, article in enumerate(listed):
+            if main[article.slug] == theme.slug:
+                found[article.slug] = Trail(theme, listed[at - 1] if at else None,
+                                            listed[at + 1] if at < last else None)
     return found
 
 

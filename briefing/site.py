@@ -29,10 +29,16 @@ class Site:
     """``articles_in``'s answers: every page and feed of a theme asks again."""
 
     def articles_in(self, theme: str) -> tuple[Article, ...]:
-        found = self._members.get(theme)
-        if found is None:
-            found = self._members[theme] = tuple(a for a in self.articles if theme in a.themes)
-        return found
+        """The theme's articles, newest first (every theme's found in one pass)."""
+        if not self._members:
+            members: dict[str, list[Article]] = {"": []}  # "" (no slug): found already
+            for article in self.articles:
+                for slug in article.themes:
+                    listed = members.setdefault(slug, [])
+                    if not listed or listed[-1] is not article:  # a theme given twice
+                        listed.append(article)
+            self._members.update((slug, tuple(listed)) for slug, listed in members.items())
+        return self._members.get(theme, ())
 
     def theme(self, slug: str) -> Theme:
         for theme in self.themes:  # a loop: pages ask this many times, themes are few

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 MAX_LENGTH = 60
 _DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "its", "of", "on", "or",
              "the", "to", "with"}
 _RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?$", re.IGNORECASE)
-_ID_NAMESPACE = uuid.UUID("6f1c1f57-64e5-4d6e-9f3a-0b9f7a2c5e11")
+_ID_NAMESPACE = "6f1c1f57-64e5-4d6e-9f3a-0b9f7a2c5e11"
 
 
 def slug_for(title: str) -> str:
@@ -47,4 +46,6 @@ def unique_slug(base: str, taken: set[str]) -> str:
 
 def stable_id(source: str) -> str:
     """A feed identity derived from the seed's path: the same seed always gets the same id."""
-    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, source)}"
+    import uuid  # here: only the normalizer makes ids, and uuid loads platform with it
+
+    return f"urn:uuid:{uuid.uuid5(uuid.UUID(_ID_NAMESPACE), source)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any, ClassVar
 
 import yaml
@@ -92,9 +93,9 @@ def load_yaml(text: str, plain_text: bool = False) -> Any:
 
     With ``plain_text``, unquoted values stay strings (see ``_TextLoader``).
     """
-    if "&" not in text and "*" not in text:
-        # No anchor or alias can occur, so the alias guard is moot: use the C parser,
-        # about ten times faster. Any failure is re-run below for the exact message.
+    if _few_aliases(text):
+        # The alias guard is met, so the C parser can load it: about ten times faster.
+        # Any failure is re-run below for the exact message.
         try:
             return yaml.load(text, Loader=_FastTextLoader if plain_text else _FastStrictLoader)
         except (yaml.YAMLError, ValueError, TypeError, RecursionError):
@@ -110,6 +111,19 @@ def load_yaml(text: str, plain_text: bool = False) -> Any:
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         # PyYAML raises plain ValueError for impossible dates such as 2026-02-30.
         return _raise(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None)
+
+
+def _few_aliases(text: str) -> bool:
+    """True when the text holds at most ``_MAX_ALIASES`` aliases, counted as the strict
+    loader counts them (one per alias node), by the C parser's event stream."""
+    if "&" not in text and "*" not in text:
+        return True  # no anchor or alias can occur ("gpu*" in a term is not one, though)
+    try:
+        aliases = (e for e in yaml.parse(text, Loader=_CSafeLoader)
+                   if isinstance(e, yaml.AliasEvent))
+        return next(islice(aliases, _MAX_ALIASES, None), None) is None
+    except yaml.YAMLError:
+        return False
 
 
 # A fast path for the front matter people and the normalizer write: one ``key: value`` a

@@ -16,6 +16,7 @@ from briefing.content import Article
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
 from briefing.render import LISTED
+from briefing.site import newest_first
 from tests.conftest import make_project
 
 INPUTS = ("content", "seeds", "templates", "briefing.yaml", "themes.yaml")
@@ -184,6 +185,37 @@ def test_month_pages_of_untouched_months_are_not_rendered_again(project: Project
     assert month.stat().st_mtime_ns == seen[0]
     assert edited.stat().st_mtime_ns != seen[1]
     assert b"Helix Labs now weighs" in edited.read_bytes()
+
+
+def test_feeds_are_made_again_only_when_what_they_show_changed(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the newest three articles in each feed, an edit makes again the feeds that
+    show the edited article (in each format), and leaves the others as they were."""
+    from briefing import feeds
+
+    edit(project.config_file, "feed_size: 50", "feed_size: 3")
+    pipeline.build(project)
+    made: list[str] = []
+
+    def recording(make: Callable[[feeds.Channel], bytes]) -> Callable[[feeds.Channel], bytes]:
+        return lambda channel: made.append(channel.folder) or make(channel)
+
+    for name in ("rss", "atom", "json_feed"):
+        monkeypatch.setattr(feeds, name, recording(getattr(feeds, name)))
+    config, themes = pipeline.load_settings(project)
+    ordered = newest_first(pipeline.load_articles(project, themes, pipeline.Collector()), config)
+    kept = []
+    for article in (ordered[-1], ordered[0]):  # in no site feed; in the site's feed
+        made.clear()
+        edit(project.root / article.path, "\n\n", "\n\nAn edited first paragraph.\n\n")
+        pipeline.build(project)
+        showing = [""] if article in ordered[:3] else []
+        showing += [f"themes/{t.slug}/" for t in themes if article.slug in
+                    [a.slug for a in ordered if t.slug in a.themes][:3]]
+        assert made == [folder for folder in showing for _ in range(3)]
+        kept.append(3 * (1 + len(themes)) - len(made))
+    assert kept[0] >= 3 and kept[1] < kept[0]  # the oldest's edit kept the site's feeds
+    assert tree(project.out) == clean_build(project, tmp_path)
 
 
 def test_a_page_changed_by_hand_in_site_is_restored(project: Project, tmp_path: Path) -> None:
@@ -404,3 +436,28 @@ def test_an_identity_vouches_only_for_a_file_settled_before_it_was_hashed() -> N
     for other in ((101, *seen[1:]), (*seen[:2], 8, seen[3]), (*seen[:3], seen[3] + 1)):
         assert not per_article.Source("n", "p", "k", (seen, settled_at)).vouches(other)
     assert not per_article.Source("n", "p", "k").vouches(seen)  # keyed by someone else
+
+
+def test_the_code_version_follows_the_output_shaping_libraries_installed(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """Upgrading a library that shapes the output (found by its metadata folder on
+    sys.path, as importlib.metadata finds it) starts a new cache; others do not count."""
+    from briefing import cache
+
+    def version_with(*folders: str) -> str:
+        site = tmp_path / str(len(list(tmp_path.iterdir())))
+        for name in folders:
+            (site / name).mkdir(parents=True)
+        monkeypatch.setattr("sys.path", [str(site), str(tmp_path / "missing.zip")])
+        cache.code_version.cache_clear()
+        try:
+            return cache.code_version()
+        finally:
+            cache.code_version.cache_clear()
+
+    jinja = version_with("Jinja2-3.1.6.dist-info", "requests-2.0.dist-info")
+    assert version_with("Jinja2-3.1.6.dist-info", "requests-2.0.dist-info") == jinja
+    assert version_with("Jinja2-3.1.6.dist-info", "requests-2.1.dist-info") == jinja
+    assert version_with("Jinja2-3.1.7.dist-info") != jinja
+    assert version_with("PyYAML-6.0.egg-info") != version_with("PyYAML-6.1.egg-info")
+    assert version_with("markdown_it_pyrs-0.4.0.dist-info") != version_with()
