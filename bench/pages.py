@@ -141,12 +141,12 @@ def steps(bench: Bench, runs: int) -> dict[str, list[float]]:
         shutil.rmtree(staging)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     gc.set_threshold(50_000, 20, 20)  # as a build (and its workers) runs
     bench = Bench(args.root.resolve(), args.pages)
     markdown.use_memo(None)
@@ -154,11 +154,13 @@ def main() -> None:
     figures = {"render_page": bench.timed(in_process, args.runs),
                "pool (all cores)": bench.timed(in_pool, args.runs),
                **steps(bench, args.runs)}
-    print(f"{args.pages} article pages of {args.root}: ms of CPU per page, "
+    pages = len(bench.work(Path()).todo)
+    print(f"{pages} article pages of {args.root}: ms of CPU per page, "
           f"median (min) of {args.runs} runs")
     for name, values in figures.items():
         print(f"{name:<20} {statistics.median(values):.4f} ({min(values):.4f})")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
