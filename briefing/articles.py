@@ -80,7 +80,7 @@ Identity = tuple[int, int, int, int]
 when it was hashed, its bytes are too (unless it changed within the file system's
 clock resolution of that moment: see ``KeyIndex``)."""
 STATS = "content-stats"
-_SETTLED_NS = 2_000_000_000
+SETTLED_NS = 2_000_000_000
 """A file last changed this long before a build is past any timestamp's resolution."""
 
 
@@ -91,7 +91,7 @@ def identity(stat: os.stat_result) -> Identity:
 def settled(seen: Identity, hashed_ns: int) -> bool:
     """True when a file of this identity, hashed at ``hashed_ns``, had last changed long
     enough before then that any later change shows in its identity."""
-    return max(seen[1], seen[3]) < hashed_ns - _SETTLED_NS
+    return max(seen[1], seen[3]) < hashed_ns - SETTLED_NS
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ class KeyIndex:
     """The key each content file had at the last build, with its identity on disk then.
 
     The key is always a hash of the file's bytes; the identity only says when hashing
-    again can be skipped. Like git's index, a file changed within ``_SETTLED_NS`` of the
+    again can be skipped. Like git's index, a file changed within ``SETTLED_NS`` of the
     build that recorded it is "racy" (a second edit could keep its times): it is hashed.
     """
 

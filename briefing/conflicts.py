@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from briefing.similarity import STOPWORDS
 from briefing.statement import Statement
@@ -60,10 +60,14 @@ class Predicate:
     question: str
     affirm: tuple[str, ...]
     deny: tuple[str, ...]
+    needs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """Lowercase words a denial (first), an affirmation (second) cannot match without one
+    of (``_folded``): a quick test that most sentences fail; () to always search."""
 
 
 PREDICATES = (
-    Predicate("Was it released to the public?",
+    Predicate("Was it released to the public?", needs=(("never ", "not "), (
+                  "public", "consumer app", "developer api", "app and api")),
               affirm=(r"launched publicly", r"public launch", r"released publicly",
                       r"publicly released", r"consumer app", r"developer api",
                       r"\bapp and api\b"),
@@ -116,13 +120,40 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
+@lru_cache(maxsize=65536)
+def _stances(text: str) -> tuple[tuple[bool, bool], ...]:
+    """Per predicate, whether the sentence denies it and whether it affirms it.
+
+    Cached: an article's sentences are read again for each theme it belongs to.
+    """
+    folded = _folded(text)
+    return tuple((_says(_any_of(p.deny), p.needs[0], text, folded),
+                  _says(_any_of(p.affirm), p.needs[1], text, folded)) for p in PREDICATES)
+
+
+def _says(pattern: re.Pattern[str], needs: tuple[str, ...], text: str, folded: str) -> bool:
+    return (not needs or any(word in folded for word in needs)) and bool(pattern.search(text))
+
+
+_IGNORECASE_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s",
+                                     "\u212a": "k"})
+"""The characters besides A-Z that a case-insensitive pattern takes for an ASCII letter."""
+
+
+def _folded(text: str) -> str:
+    """The text lowercased so that each character a case-insensitive pattern matches to
+    an ASCII letter becomes that letter (what ``Predicate.needs`` looks for)."""
+    return text.translate(_IGNORECASE_LETTERS).lower()
+
+
 def _denials(said: Sequence[Said]) -> list[Disagreement]:
     """Pairs where one source denies what another affirms, about a name both passages use."""
     found = []
-    for predicate in PREDICATES:
-        deny, affirm = _any_of(predicate.deny), _any_of(predicate.affirm)
-        denied = [s for s in said if deny.search(s.statement.text)]
-        affirmed = [s for s in said if affirm.search(s.statement.text) and s not in denied]
+    stances = [_stances(s.statement.text) for s in said]
+    for index, predicate in enumerate(PREDICATES):
+        denied = [s for s, stance in zip(said, stances, strict=True) if stance[index][0]]
+        affirmed = [s for s, stance in zip(said, stances, strict=True)
+                    if stance[index][1] and s not in denied]
         for topic in _shared_topics(denied, affirmed):
             no = [s for s in denied if topic in _names(s.passage)]
             yes = [s for s in affirmed if topic in _names(s.passage)

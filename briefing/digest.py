@@ -33,9 +33,10 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import repeat
 
 from briefing.cache import digest as fingerprint
@@ -153,8 +154,6 @@ class Digest:
 @dataclass(frozen=True, slots=True)
 class _Sentence:
     statement: Statement
-    article: int
-    """Position of the article in the window (0 = newest)."""
     source: str
     passage: str
     features: frozenset[str]
@@ -174,10 +173,6 @@ class _Candidate:
     """Theme score of the sentence alone: the evidence that the claim itself is on theme."""
 
 
-def _article_sentences(article: Article, order: int) -> list[_Sentence]:
-    return [replace(s, article=order) for s in _sentences_of(article)]
-
-
 @memoized("digest-sentences",
           lambda a: fingerprint(a.slug, a.title, a.publisher or "", a.body))
 def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
@@ -192,26 +187,34 @@ def _sentences_of(article: Article) -> tuple[_Sentence, ...]:
             if before and not _standalone(text):
                 # "Its release..." is about what the sentence before names: count its names.
                 found |= features(" ".join(_NAME.findall(before)))
-            out.append(_Sentence(statement, 0, article.publisher or article.slug,
+            out.append(_Sentence(statement, article.publisher or article.slug,
                                  passage.text, found, len(text.split()), before))
             before = text
     return tuple(out)
 
 
-def _candidate(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> _Candidate:
-    """``cache``: the theme's score of a text (passage or sentence), for texts met again."""
+def _candidate(theme: Theme, sentence: _Sentence, cache: dict[str, float]) -> _Candidate | None:
+    """The sentence as a candidate, if it is relevant (None if not). ``cache``: the theme's
+    score of a text (passage or sentence), for texts met again."""
     for text in (sentence.passage, sentence.statement.text):
         if text not in cache:
             cache[text] = score_theme(theme, "", text).score
     own = cache[sentence.statement.text]
-    return _Candidate(sentence, own + PASSAGE_SHARE * (cache[sentence.passage] - own), own)
+    relevance = own + PASSAGE_SHARE * (cache[sentence.passage] - own)
+    return _Candidate(sentence, relevance, own) if relevance > 0 else None
 
 
 def _claim_like(sentence: _Sentence) -> bool:
     """A declarative, third-person sentence of reasonable length: a candidate claim."""
-    text = sentence.statement.text
-    return (_MIN_WORDS <= sentence.words <= _MAX_WORDS and not text.rstrip("”\"' ").endswith("?")
-            and not _FIRST_PERSON.search(text) and not text.startswith(("“", '"')))
+    return _MIN_WORDS <= sentence.words <= _MAX_WORDS and _declarative(sentence.statement.text)
+
+
+@lru_cache(maxsize=65536)
+def _declarative(text: str) -> bool:
+    """Not a question, not in the first person, not a quotation (cached: an article's
+    sentences are read again for each theme it belongs to)."""
+    return (not text.rstrip("”\"' ").endswith("?") and not _FIRST_PERSON.search(text)
+            and not text.startswith(("“", '"')))
 
 
 def _standalone(text: str) -> bool:
@@ -219,6 +222,7 @@ def _standalone(text: str) -> bool:
     return not _DANGLING_START.match(text)
 
 
+@lru_cache(maxsize=65536)
 def _commentary(text: str) -> bool:
     """Analysis or speculation rather than a reported fact ("underscores", "likely", "if")."""
     return bool(_COMMENTARY.search(text))
@@ -242,20 +246,42 @@ class _Clusters:
     clusters sharing a feature.
     """
 
+    SLACK = 1e-6
+    """How far an estimated fit (``estimate``) may be from the exact one (``fit``), with
+    orders to spare: decisions that close to a threshold or to a rival use exact fits.
+    The two differ by rounding only: the excess's entries are at most the cluster's size,
+    and each of at most REFRESH updates rounds them by a few units of 2**-53 of that, so
+    even a 10,000-sentence cluster stays under 1e-8 (the tests check SLACK / 1000)."""
+    BOUNDED = True
+    """Whether ``fits`` skips the clusters its bound rules out (tests turn it off)."""
+    REFRESH = 256
+    """Updates of a cluster's ``excess`` after which it is summed afresh (bounds drift)."""
+
     def __init__(self, weights: Mapping[str, float]) -> None:
         self.weights = weights
         self.sums: list[dict[str, float]] = []
         self.members: list[list[int]] = []
         self.by_source: list[dict[str, tuple[dict[str, float], int]]] = []
-        self.index: dict[str, set[int]] = {}
+        self.index: dict[str, dict[int, float]] = {}
+        """Per feature, the clusters whose sum has it, with their sum's value for it."""
         self.live: list[int] = []
         """Per cluster, how many sources have members in it (non-empty by_source groups)."""
+        self.excess: list[dict[str, float]] = []
+        """Per cluster, its sum less the sum over its sources of their members' mean vector
+        (sum x (n - 1) / n over sources of n >= 2 members; most have one): kept up to date
+        by each add and remove, so within rounding of the exact one."""
+        self.updates: list[int] = []
+        self.gate: list[float] = []
+        """Per cluster, the dot product under which its fit is under MERGE_THRESHOLD -
+        _EPSILON: with k live sources, the bound is at most dot / (k - 1) (at most dot
+        with one); an empty cluster fits nothing."""
 
     def unit(self, sentence: _Sentence) -> dict[str, float]:
         # Sorted: the vectors' sums accumulate in this order, which must not follow hashing.
-        raw = {f: self.weights.get(f, 1.0) for f in sorted(sentence.features)}
-        norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
-        return {f: x / norm for f, x in raw.items()}
+        keys = sorted(sentence.features)
+        raw = list(map(self.weights.get, keys, repeat(1.0)))
+        norm = math.sqrt(sum(map(operator.mul, raw, raw))) or 1.0
+        return dict(zip(keys, map(operator.truediv, raw, repeat(norm)), strict=True))
 
     def fit(self, unit: Mapping[str, float], source: str, cid: int, dot: float) -> float:
         groups = self.by_source[cid]
@@ -264,43 +290,96 @@ class _Clusters:
             return dot / len(self.members[cid])
         return sum(_dot(unit, sums) / n for sums, n in others) / len(others)
 
+    def estimate(self, unit: Mapping[str, float], source: str, cid: int, dot: float
+                 ) -> tuple[float, bool]:
+        """``fit`` within SLACK, and whether it is exact: at most two dot products instead of
+        one per source. The other sources' means sum to the cluster's sum (``dot``) less
+        its ``excess``, less the sentence's own source's mean."""
+        own_sum, own_count = self.by_source[cid].get(source, (None, 0))
+        others = self.live[cid] - (1 if own_count else 0)
+        if not others:
+            return dot / len(self.members[cid]), True
+        excess = self.excess[cid]
+        total = dot - _dot(unit, excess) if excess else dot
+        if own_sum is not None and own_count:
+            total -= _dot(unit, own_sum) / own_count
+        return total / others, False
+
     def fits(self, unit: Mapping[str, float], source: str, keep: int | None = None
              ) -> dict[int, float]:
         """The fit to the clusters that may be the sentence's best (``best``), and to
         ``keep`` (its own), when they can reach MERGE_THRESHOLD: the others cannot matter.
 
-        fit() is the costly part: it is computed in decreasing order of its bound
-        (``fit_bound``), and not at all where the bound is under the best fit found.
+        Fits are looked at in decreasing order of an upper bound, and not at all where
+        the bound is under the best fit found. The bound comes from the sentence's dot
+        product with the cluster's sum: cosines are non-negative, so the other sources'
+        groups take at most ``dot`` between them (each group's average is at most its
+        sum), and their mean over the k groups is at most dot / k; without other sources,
+        the fit is dot over the members. Rounding in the running sums is orders below
+        _EPSILON. Where even the bound is under MERGE_THRESHOLD (the dot is under the
+        cluster's ``gate``), the cluster is left out at once: a fit under the threshold
+        decides nothing (``best`` ignores it; for ``keep`` it reads as no fit). The fits
+        are estimates (``estimate``) except where a decision could differ from the exact
+        fits' (``_settle``).
         """
         dots: dict[int, float] = {}
+        index = self.index
         for feature, x in unit.items():
-            for cid in self.index.get(feature, ()):
-                dots[cid] = dots.get(cid, 0.0) + x * self.sums[cid][feature]
-        # The bound never exceeds the dot product: most clusters are out at the first test.
-        bounds = sorted(((self.fit_bound(source, cid, dot), cid, dot)
-                         for cid, dot in dots.items()
-                         if dot >= MERGE_THRESHOLD - _EPSILON and self.members[cid]),
-                        key=lambda bound: (-bound[0], bound[1]))
+            for cid, total in index.get(feature, {}).items():
+                dots[cid] = dots.get(cid, 0.0) + x * total
+        low = MERGE_THRESHOLD - _EPSILON
+        live, members, by_source = self.live, self.members, self.by_source
+        gate = self.gate if self.BOUNDED else [low if m else math.inf for m in members]
+        bounds = []
+        for cid, dot in dots.items():
+            if dot >= gate[cid]:  # most are out here
+                own = by_source[cid].get(source)
+                others = live[cid] - (1 if own is not None and own[1] else 0)
+                bound = dot / (others or len(members[cid])) if self.BOUNDED else math.inf
+                bounds.append((-bound, cid, dot))
+        bounds.sort()
         found: dict[int, float] = {}
-        top = MERGE_THRESHOLD
-        for bound, cid, dot in bounds:
-            if bound < MERGE_THRESHOLD - _EPSILON:
+        exact: set[int] = set()
+        top = MERGE_THRESHOLD  # at most the best exact fit found
+        for negative, cid, dot in bounds:
+            if -negative < low:
                 break  # neither joined nor kept, nor any after it
-            if bound >= top - _EPSILON or cid == keep:
-                found[cid] = self.fit(unit, source, cid, dot)
-                top = max(top, found[cid])
+            if -negative >= top - _EPSILON or cid == keep:
+                found[cid], is_exact = self.estimate(unit, source, cid, dot)
+                if is_exact:
+                    exact.add(cid)
+                top = max(top, found[cid] - (0.0 if is_exact else self.SLACK))
+        if found:
+            self._settle(found, exact, keep, lambda cid: self.fit(unit, source, cid, dots[cid]))
         return found
 
-    def fit_bound(self, source: str, cid: int, dot: float) -> float:
-        """An upper bound of ``fit`` from the sentence's dot product with the cluster's sum.
+    def _settle(self, found: dict[int, float], exact: set[int], keep: int | None,
+                fit: Callable[[int], float]) -> None:
+        """Make exact every fit whose estimate could change a decision: which fits reach
+        MERGE_THRESHOLD, which is the highest (``best``), and whether the best beats
+        ``keep`` by MOVE_MARGIN (the second pass's choice to move). An estimate is within
+        SLACK of its fit: one further than twice that from a threshold or a rival decides
+        as the fit would."""
+        def settle(cids: Iterable[int]) -> None:
+            for cid in cids:
+                if cid not in exact:
+                    found[cid] = fit(cid)
+                    exact.add(cid)
 
-        Cosines are non-negative, so the other sources' groups take at most ``dot``
-        between them (each group's average is at most its sum): their mean over the k
-        groups is at most dot / k. Without other sources, fit() is dot over the members.
-        Rounding in the running sums is orders below _EPSILON.
-        """
-        others = self.live[cid] - (1 if self.by_source[cid].get(source, (None, 0))[1] else 0)
-        return dot / (others or len(self.members[cid]))
+        margin = 2 * self.SLACK
+        settle([cid for cid, value in found.items() if abs(value - MERGE_THRESHOLD) <= margin])
+        passing = [value for value in found.values() if value >= MERGE_THRESHOLD]
+        if len(found) < 2 or not passing:
+            return  # one fit has no rival, and beats no keep but itself
+        # Others' estimates are this far under the leader's: their fits are under its fit.
+        leader = max(passing)
+        rivals = [cid for cid, value in found.items() if value >= leader - margin]
+        if len(rivals) > 1:
+            settle(rivals)
+        best = self.best(found)
+        if (keep in found and best is not None and best != keep
+                and abs(found[best] - (found[keep] + MOVE_MARGIN)) <= margin):
+            settle((best, keep))
 
     @staticmethod
     def best(fits: Mapping[int, float]) -> int | None:
@@ -315,15 +394,69 @@ class _Clusters:
             self.sums.append({})
             self.by_source.append({})
             self.live.append(0)
+            self.excess.append({})
+            self.updates.append(0)
+            self.gate.append(math.inf)
         self.members[cid].append(item)
         own_sum, own_count = self.by_source[cid].get(source, ({}, 0))
         self.live[cid] += own_count == 0
+        self._unexcess(cid, own_sum, own_count)
+        sums, index = self.sums[cid], self.index
         for feature, x in unit.items():
-            self.sums[cid][feature] = self.sums[cid].get(feature, 0.0) + x
+            sums[feature] = total = sums.get(feature, 0.0) + x
             own_sum[feature] = own_sum.get(feature, 0.0) + x
-            self.index.setdefault(feature, set()).add(cid)
+            if feature in index:
+                index[feature][cid] = total
+            else:
+                index[feature] = {cid: total}
         self.by_source[cid][source] = (own_sum, own_count + 1)
+        self._excess(cid, own_sum, own_count + 1)
+        self._gate(cid)
         return cid
+
+    def remove(self, item: int, unit: Mapping[str, float], source: str, cid: int) -> None:
+        self.members[cid].remove(item)
+        own_sum, own_count = self.by_source[cid][source]
+        self._unexcess(cid, own_sum, own_count)
+        sums, index = self.sums[cid], self.index
+        for feature, x in unit.items():
+            sums[feature] = index[feature][cid] = sums[feature] - x
+            own_sum[feature] -= x
+        self.by_source[cid][source] = (own_sum, own_count - 1)
+        self.live[cid] -= own_count == 1
+        self._excess(cid, own_sum, own_count - 1)
+        self._gate(cid)
+
+    def _gate(self, cid: int) -> None:
+        live = self.live[cid]
+        self.gate[cid] = ((MERGE_THRESHOLD - _EPSILON) * max(1, live - 1) if self.members[cid]
+                          else math.inf)
+
+    def _unexcess(self, cid: int, group: Mapping[str, float], count: int) -> None:
+        """Take a source's share out of the cluster's excess (before the source changes)."""
+        if count > 1:
+            excess, share = self.excess[cid], (count - 1) / count
+            for feature, x in group.items():
+                excess[feature] -= x * share
+
+    def _excess(self, cid: int, group: Mapping[str, float], count: int) -> None:
+        """Put a source's share (back) into the cluster's excess."""
+        self.updates[cid] += 1
+        if self.updates[cid] % self.REFRESH == 0:
+            self.excess[cid] = self.excess_of(cid)
+        elif count > 1:
+            excess, share = self.excess[cid], (count - 1) / count
+            for feature, x in group.items():
+                excess[feature] = excess.get(feature, 0.0) + x * share
+
+    def excess_of(self, cid: int) -> dict[str, float]:
+        """The cluster's excess, summed afresh."""
+        excess: dict[str, float] = {}
+        for group, count in self.by_source[cid].values():
+            share = (count - 1) / count if count > 1 else 0.0
+            for feature, x in group.items() if share else ():
+                excess[feature] = excess.get(feature, 0.0) + x * share
+        return excess
 
     def link(self, a: int, b: int) -> float:
         """How well two clusters fit together: the average cosine between members of
@@ -338,18 +471,19 @@ class _Clusters:
         """The clusters sharing a feature with cluster a (a too, and emptied ones)."""
         return set().union(*(self.index[feature] for feature in self.sums[a]))
 
-    def link_bound(self, a: int, b: int, means: Callable[[int], dict[str, float]]) -> float:
+    def link_bound(self, a: int, b: int, means: Callable[[int], dict[str, float]],
+                   sources: Callable[[int], frozenset[str]]) -> float:
         """An upper bound of ``link``, from the clusters' sums of per-source mean vectors.
 
         link() averages, over the pairs of groups of different sources, the dot products
         of their mean vectors; cosines are non-negative, so adding the same-source pairs
         only raises the total, which then is the dot product of the two sums of means.
         With a single source between them, link() is the dot of the sums over the sizes.
-        Rounding is orders below _EPSILON.
+        Rounding is orders below _EPSILON. ``means`` and ``sources`` (those with members)
+        are the clusters' own, kept while they do not change.
         """
-        sources_a = [src for src, (_, n) in self.by_source[a].items() if n]
-        sources_b = {src for src, (_, n) in self.by_source[b].items() if n}
-        pairs = len(sources_a) * len(sources_b) - len(sources_b.intersection(sources_a))
+        sources_a, sources_b = sources(a), sources(b)
+        pairs = len(sources_a) * len(sources_b) - len(sources_a & sources_b)
         if not pairs:
             small, large = sorted((self.sums[a], self.sums[b]), key=len)
             return _dot(small, large) / (len(self.members[a]) * len(self.members[b]))
@@ -369,15 +503,6 @@ class _Clusters:
         for item in list(self.members[other]):
             self.remove(item, units[item], sources[item], other)
             self.add(item, units[item], sources[item], into)
-
-    def remove(self, item: int, unit: Mapping[str, float], source: str, cid: int) -> None:
-        self.members[cid].remove(item)
-        own_sum, own_count = self.by_source[cid][source]
-        for feature, x in unit.items():
-            self.sums[cid][feature] -= x
-            own_sum[feature] -= x
-        self.by_source[cid][source] = (own_sum, own_count - 1)
-        self.live[cid] -= own_count == 1
 
 
 def _cluster(candidates: list[_Candidate], weights: Mapping[str, float]
@@ -420,7 +545,9 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
     # (costly: every pair of their sources) is computed only where its bound allows.
     version = [0] * len(clusters.members)
     joins: dict[tuple[int, int, int, int], bool] = {}
+    bounds: dict[tuple[int, int, int, int], float] = {}
     kept_means: dict[tuple[int, int], dict[str, float]] = {}
+    kept_sources: dict[tuple[int, int], frozenset[str]] = {}
 
     def means(cid: int) -> dict[str, float]:
         key = (cid, version[cid])
@@ -428,12 +555,25 @@ def _merge_clusters(clusters: _Clusters, units: Sequence[Mapping[str, float]],
             kept_means[key] = clusters.means(cid)
         return kept_means[key]
 
+    def live_sources(cid: int) -> frozenset[str]:
+        key = (cid, version[cid])
+        if key not in kept_sources:
+            kept_sources[key] = frozenset(
+                src for src, (_, n) in clusters.by_source[cid].items() if n)
+        return kept_sources[key]
+
     def join(a: int, b: int) -> bool:
         key = (a, b, version[a], version[b])
         if key not in joins:
-            joins[key] = (clusters.link_bound(a, b, means) >= MERGE_THRESHOLD - _EPSILON
+            joins[key] = (bound(min(a, b), max(a, b)) >= MERGE_THRESHOLD - _EPSILON
                           and clusters.link(a, b) >= MERGE_THRESHOLD)
         return joins[key]
+
+    def bound(a: int, b: int) -> float:  # a < b: one bound for the pair in either order
+        key = (a, b, version[a], version[b])
+        if key not in bounds:
+            bounds[key] = clusters.link_bound(a, b, means, live_sources)
+        return bounds[key]
 
     merged = True
     while merged:
@@ -455,7 +595,7 @@ def _key(sentence: _Sentence) -> tuple[str, str, str]:
     return sentence.statement.slug, sentence.statement.anchor, sentence.statement.text
 
 
-def _lead(members: list[_Candidate], weights: Mapping[str, float],
+def _lead(members: list[_Candidate], similar: Cosines,
           elsewhere: Callable[[tuple[str, str, str]], bool]) -> Statement | None:
     """The point's wording: a standalone reported fact, most central, else most relevant.
 
@@ -465,7 +605,6 @@ def _lead(members: list[_Candidate], weights: Mapping[str, float],
     (``elsewhere``); with no such sentence, the point has no lead.
     """
     centroid = frozenset(f for c in members for f in c.sentence.features)
-    similar = Cosines(weights)
 
     def key(c: _Candidate) -> tuple[bool, bool, float, int]:
         text = c.sentence.statement.text
@@ -491,15 +630,17 @@ def _lead(members: list[_Candidate], weights: Mapping[str, float],
     return None
 
 
-def _key_point(members: list[_Candidate], weights: Mapping[str, float], theme: str,
-               elsewhere: Callable[[tuple[str, str, str]], bool]) -> KeyPoint | None:
-    lead = _lead(members, weights, elsewhere)
+def _key_point(members: list[_Candidate], similar: Cosines, theme: str,
+               elsewhere: Callable[[tuple[str, str, str]], bool],
+               order: Mapping[str, int]) -> KeyPoint | None:
+    """``order``: each article's position in the window (0 = newest), by slug."""
+    lead = _lead(members, similar, elsewhere)
     if lead is None:
         return None
     others = sorted((c.sentence for c in members if c.sentence.statement is not lead
                      and (c.sentence.statement.slug, c.sentence.statement.anchor,
                           c.sentence.statement.text) != (lead.slug, lead.anchor, lead.text)),
-                    key=lambda m: (m.article, m.statement.anchor))
+                    key=lambda m: (order[m.statement.slug], m.statement.anchor))
     statements = tuple(dict.fromkeys([lead, *(m.statement for m in others)]))
     return KeyPoint(lead.text, statements, len({c.sentence.source for c in members}),
                     round(max(c.relevance for c in members), 2), (theme,))
@@ -515,7 +656,7 @@ def _key_points(theme: Theme, sentences: list[_Sentence], weights: Mapping[str, 
     source happens to mention next to a theme term is not the theme's claim.
     """
     candidates = [c for s in sentences if _claim_like(s)
-                  for c in [_candidate(theme, s, cache)] if c.relevance > 0]
+                  for c in [_candidate(theme, s, cache)] if c is not None]
 
     def rank(members: list[_Candidate]) -> tuple[int, float, str, str]:
         lead = max(members, key=lambda c: c.relevance).sentence.statement
@@ -532,8 +673,7 @@ def _on_theme(members: list[_Candidate]) -> bool:
     return 2 * len(stating) > len(sources)
 
 
-def _bottom_options(members: list[_Candidate], weights: Mapping[str, float]
-                    ) -> tuple[Statement, ...]:
+def _bottom_options(members: list[_Candidate], similar: Cosines) -> tuple[Statement, ...]:
     """A point's sentences fit for a bottom line, best first.
 
     They must read on their own (no leading pronoun) and say enough (12+ words); reported
@@ -541,14 +681,13 @@ def _bottom_options(members: list[_Candidate], weights: Mapping[str, float]
     other sources (average similarity), then the most relevant.
     """
     options = []
-    similar = Cosines(weights)
+    said = [(c.sentence.source, c.sentence.features) for c in members]
     for c in members:
         s = c.sentence
         if not (_standalone(s.statement.text) and s.words >= 12):
             continue
-        others = [o.sentence for o in members if o.sentence.source != s.source]
-        agreement = sum(similar(s.features, o.features) for o in others) / max(
-            1, len(others))
+        others = [features for source, features in said if source != s.source]
+        agreement = sum(similar.row(s.features, others)) / max(1, len(others))
         options.append((_commentary(s.statement.text), -agreement, -c.relevance,
                         s.statement.slug, s.statement.anchor, s.statement))
     # Ties on every key (one sentence met twice) keep their order: Statements don't compare.
@@ -597,7 +736,7 @@ def _digest_inputs(theme: Theme, articles: Sequence[Article], window: int = WIND
 def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW) -> ThemeDigest:
     """One theme's briefing from its articles (newest first); reads the newest ``window``."""
     recent = list(articles[:window])
-    sentences = [s for order, a in enumerate(recent) for s in _article_sentences(a, order)]
+    sentences = [s for a in recent for s in _sentences_of(a)]
     weights = idf(s.features for s in sentences)
     texts: dict[str, list[str]] = {a.slug: [] for a in recent}
     for s in sentences:
@@ -605,10 +744,16 @@ def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW
     names = count_names([(a.slug, texts[a.slug]) for a in recent])
     clusters = _key_points(theme, sentences, weights, {})
     home = {_key(c.sentence): i for i, members in enumerate(clusters) for c in members}
-    points = [(point, _bottom_options(members, weights)) for i, members in enumerate(clusters)
-              for point in [_key_point(members, weights, theme.slug,
-                                       lambda key, i=i: home.get(key, i) != i)]
-              if point][:KEY_POINTS]
+    similar = Cosines(weights)  # one weighting for the theme: norms and cosines kept
+    order = {a.slug: i for i, a in enumerate(recent)}
+    points: list[tuple[KeyPoint, tuple[Statement, ...]]] = []
+    for i, members in enumerate(clusters):
+        if len(points) == KEY_POINTS:
+            break  # the rest are not shown: their leads and options are not needed
+        point = _key_point(members, similar, theme.slug,
+                           lambda key, i=i: home.get(key, i) != i, order)
+        if point:
+            points.append((point, _bottom_options(members, similar)))
     published = {a.slug: _day(a.date) for a in recent}
     said = [Said(s.statement, s.source, s.passage, published[s.statement.slug])
             for s in sentences]
@@ -715,7 +860,11 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
 def build_digest(themes: Sequence[Theme], articles: Sequence[Article],
                  window: int = WINDOW) -> Digest:
     """The whole edition's briefing; ``articles`` newest first, each with its final themes."""
-    digests = _bottom_lines(themes, [
-        theme_digest(t, [a for a in articles if t.slug in a.themes], window) for t in themes])
+    by_theme: dict[str, list[Article]] = {t.slug: [] for t in themes}
+    for article in articles:
+        for slug in dict.fromkeys(article.themes):  # in each theme's list once, in order
+            if slug in by_theme:
+                by_theme[slug].append(article)
+    digests = _bottom_lines(themes, [theme_digest(t, by_theme[t.slug], window) for t in themes])
     dates = [_day(a.date) for a in articles if a.date is not None]
     return Digest(digests, _top_points(digests), max((d for d in dates if d), default=None))

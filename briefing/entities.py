@@ -26,6 +26,8 @@ monday tuesday wednesday thursday friday saturday sunday ai agi api apis ceo cto
 ipo faq b2b gpu gpus us i x yes no frequently asked questions the
 """.split())  # noqa: SIM905 (a word list reads better as text)
 _TITLES = frozenset({"ceo", "cto", "cfo", "president", "dr", "mr", "mrs", "ms", "sen", "gov"})
+_LEADING = STOPWORDS - {"the"}
+"""Function words a name does not start with ("If OpenAI"); "The" may ("The Information")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,7 @@ class Mention:
 def _clean(span: str) -> list[str]:
     """The words of a name; leading function words and titles go ("If OpenAI", "CEO Sam")."""
     words = span.strip(".-’' ").split()
-    while words and (words[0].lower() in STOPWORDS - {"the"} or words[0].lower() in _TITLES):
+    while words and (words[0].lower() in _LEADING or words[0].lower() in _TITLES):
         words.pop(0)
     if all(w.lower() in _NOT_NAMES for w in words) or (words and words[-1].lower() == "the"):
         return []

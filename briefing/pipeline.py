@@ -31,7 +31,7 @@ from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME
 from briefing.progress import Meter
 from briefing.publish import Publisher
-from briefing.render import OutputFile
+from briefing.render import Deferred, OutputFile
 from briefing.scores import PackedScores, Scores
 from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
@@ -543,16 +543,19 @@ def digested(site: Site) -> Site:
 def render_site(site: Site, project: Project, env: jinja2.Environment | None = None,
                 with_search: bool = True,
                 item_page: Callable[[render.PageItem], OutputFile] | None = None,
+                made: Callable[[Deferred], OutputFile] = Deferred.output,
                 ) -> list[OutputFile]:
     """Every file of the built site, in memory: pages, assets, feeds and the sitemap
     (and the search index, unless ``with_search`` is False: see ``search_files``;
-    ``item_page``: see ``render.render_pages``)."""
+    ``item_page``: see ``render.render_pages``; ``made``: how to get a feed or sitemap
+    file, when not by making it)."""
     config = site.config
     outputs = [*render.render_pages(site, project.templates, env, item_page),
-               *feeds.render_feeds(site)]
+               *map(made, feeds.feed_files(site))]
     if config.search and with_search:
         outputs += search_files(site, outputs)
-    return outputs + sitemap.site_index(config.base_url, outputs)
+    return outputs + [made(file) for file in
+                      sitemap.index_files(config.base_url, [o.path for o in outputs])]
 
 
 def search_files(site: Site, outputs: list[OutputFile]) -> list[OutputFile]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
@@ -259,9 +259,9 @@ def month_page(env: jinja2.Environment, site: Site, page: MonthPage) -> OutputFi
                  **_common(site) | {"feed_links": feed_links(site.config, theme)})
 
 
-@dataclass(frozen=True, slots=True)
-class Trail:
-    """Where an article sits: its main theme, and its neighbours in that theme's list."""
+class Trail(NamedTuple):
+    """Where an article sits: its main theme, and its neighbours in that theme's list (a
+    named tuple: every build makes one per article)."""
 
     theme: Theme | None = None
     newer: Article | None = None
@@ -277,11 +277,11 @@ def trails(site: Site) -> dict[str, Trail]:
     """Every article's trail, in site order: one pass over each theme's list."""
     order = {t.slug: index for index, t in enumerate(site.themes)}
 
-    def rank(article: Article, slug: str) -> tuple[float, int]:
-        return (-site.scores.value(article.slug, slug), order[slug])
+    def best(article: Article) -> str:
+        scores = site.scores.values(article.slug)
+        return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
 
-    main = {a.slug: a.themes[0] if len(a.themes) == 1 else
-            min(a.themes, key=lambda theme, article=a: rank(article, theme))
+    main = {a.slug: a.themes[0] if len(a.themes) == 1 else best(a)
             for a in site.articles if a.themes}
     found = dict.fromkeys((a.slug for a in site.articles), Trail())
     for theme in site.themes:

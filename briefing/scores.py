@@ -56,6 +56,13 @@ class Scores(Mapping[str, tuple[ThemeScore, ...]]):
     def __len__(self) -> int:
         return len(self._slugs)
 
+    def values(self, slug: str) -> dict[str, float]:
+        """Each theme's score of one article, without unpacking it."""
+        found = self._unpacked.get(slug)
+        if found is not None:
+            return {s.theme: s.score for s in found}
+        return {s[0]: s[1] for s in self._packed.get(slug, ())}
+
     def value(self, slug: str, theme: str) -> float:
         """One theme's score of one article (0 when unscored), without unpacking it."""
         found = self._unpacked.get(slug)

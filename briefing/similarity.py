@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 STOPWORDS = frozenset("""
@@ -81,23 +81,37 @@ _JOINS = re.compile(r"[-'’]")
 """What joins the parts of a word ("pre-training", "o'clock")."""
 
 
-def _tokens(text: str) -> list[str]:
-    """Lowercase words, possessives cut ("Sora's" -> "sora"), dollar signs dropped."""
-    return [_POSSESSIVE.sub("", raw).lstrip("$") for raw in _WORD.findall(text.lower())]
-
-
 def _phrase(wording: str) -> tuple[str, ...]:
     if wording.startswith("="):
         return tuple("=" + w for w in re.split(r"[\s-]+", wording[1:].lower()))
     return tuple(stem(w) for w in re.split(r"[\s-]+", wording.lower()))
 
 
-_CONCEPT_PHRASES = {concept: tuple(_phrase(w) for w in wordings)
-                    for concept, wordings in CONCEPTS.items()}
-_CONCEPTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _concept, _phrases in _CONCEPT_PHRASES.items():
-    for _stems in _phrases:
-        _CONCEPTS_BY_FIRST.setdefault(_stems[0], []).append((_stems, _concept))
+@cache
+def _concepts_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Each concept wording (as stems, or "="-words), under its first: built on first use,
+    as it stems (importing the stemmer takes a while, and a cached digest needs none)."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for concept, wordings in CONCEPTS.items():
+        for wording in wordings:
+            stems = _phrase(wording)
+            by_first.setdefault(stems[0], []).append((stems, concept))
+    return by_first
+
+
+@lru_cache(maxsize=65536)
+def _word(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A word as ``features`` reads it: its parts, their stems, and its content stems.
+
+    Possessives are cut ("Sora's" -> "sora"), dollar signs dropped.
+    """
+    token = _POSSESSIVE.sub("", raw).lstrip("$")
+    parts = [p for p in _JOINS.split(token) if p]
+    joined = "".join(parts)
+    # A part must be a word of its own ("billion" of "billion-dollar", not "pre").
+    kept = {joined, *(p for p in parts if len(p) > 3)} if len(parts) > 1 else {joined}
+    return (tuple(parts), tuple(stem(w) for w in parts),
+            tuple(stem(w) for w in kept if len(w) > 2 and w not in STOPWORDS and not w.isdigit()))
 
 
 @lru_cache(maxsize=65536)
@@ -110,19 +124,18 @@ def features(text: str) -> frozenset[str]:
     """
     found: set[str] = set()
     words: list[str] = []  # every word, stopwords too: concept wordings use them
-    for token in _tokens(text):
-        parts = [p for p in _JOINS.split(token) if p]
-        joined = "".join(parts)
-        words.extend(parts)
-        # A part must be a word of its own ("billion" of "billion-dollar", not "pre").
-        kept = {joined, *(p for p in parts if len(p) > 3)} if len(parts) > 1 else {joined}
-        found.update(stem(w) for w in kept
-                     if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
-    stems = [stem(w) for w in words]
-    for i, first in enumerate(stems):
-        starting = (*_CONCEPTS_BY_FIRST.get(first, ()),
-                    *_CONCEPTS_BY_FIRST.get("=" + words[i], ()))
-        for wording, concept in starting:  # usually none: most words start no wording
+    stems: list[str] = []
+    for raw in _WORD.findall(text.lower()):
+        parts, part_stems, content = _word(raw)
+        words += parts
+        stems += part_stems
+        found.update(content)
+    by_first = _concepts_by_first()
+    for i in [i for i, first in enumerate(stems)  # most words start no wording
+              if first in by_first or "=" + words[i] in by_first]:
+        first = stems[i]
+        starting = (*by_first.get(first, ()), *by_first.get("=" + words[i], ()))
+        for wording, concept in starting:
             span = range(i, i + len(wording))
             exact = wording[0].startswith("=")
             if tuple(("=" + words[j] if exact else stems[j]) if j < len(words) else ""
@@ -136,11 +149,9 @@ def features(text: str) -> frozenset[str]:
 
 def idf(documents: Iterable[frozenset[str]]) -> dict[str, float]:
     """Inverse document frequency over a set of feature sets (smoothed, always > 0)."""
-    counts: Counter[str] = Counter()
-    total = 0
-    for doc in documents:
-        counts.update(doc)
-        total += 1
+    docs = list(documents)
+    counts = Counter(chain.from_iterable(docs))  # terms in first-met order, as doc by doc
+    total = len(docs)
     return {term: (math.log((1 + total) / (1 + n)) + 1.0) * (CONCEPT_BOOST if term[0] == "~" else 1)
             for term, n in counts.items()}
 
@@ -165,16 +176,27 @@ class Cosines:
         self.squares = {term: weight ** 2 for term, weight in weights.items()}
         self.norms: dict[frozenset[str], float] = {}
         self.known: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-        """Cosines computed (for one order of the pair: the cosine is symmetric)."""
+        """Cosines computed, under both orders of the pair."""
 
     def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
         if not a or not b:
             return 0.0
-        if (b, a) in self.known:
-            return self.known[(b, a)]
-        if (a, b) not in self.known:
-            self.known[(a, b)] = self._mass(a & b) / (self.norm(a) * self.norm(b))
-        return self.known[(a, b)]
+        known = self.known.get((a, b))
+        if known is None:
+            # Either order is the very same number (fsum is exact, and so is the product
+            # in either order): kept under both.
+            known = self._mass(a & b) / (self.norm(a) * self.norm(b))
+            self.known[(a, b)] = self.known[(b, a)] = known
+        return known
+
+    def row(self, a: frozenset[str], others: Sequence[frozenset[str]]) -> list[float]:
+        """The cosines of ``a`` with each of ``others``, in order (kept ones looked up at
+        once: the digest asks for every pair of a point's sentences)."""
+        found = [self.known.get((a, b)) for b in others]
+        if None in found:
+            found = [self(a, b) if value is None else value
+                     for b, value in zip(others, found, strict=True)]
+        return found
 
     def norm(self, a: frozenset[str]) -> float:
         if a not in self.norms:

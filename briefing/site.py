@@ -61,8 +61,13 @@ class Site:
         return set(article.themes) != set(self.classifier_themes(article))
 
     def newest(self) -> datetime | None:
-        dated = [self.sort_time(a) for a in self.articles if a.date]
-        return max(dated, default=None)
+        """The latest ``updated`` or ``date`` of a dated article (None when none is dated)."""
+        # Newest first: of the articles never updated, the first dated one is the latest.
+        times = [self.sort_time(a) for a in self.articles if a.updated and a.date]
+        first = next((a for a in self.articles if a.date and not a.updated), None)
+        if first is not None:
+            times.append(self.sort_time(first))
+        return max(times, default=None)
 
     def sort_time(self, article: Article) -> datetime:
         return as_datetime(article.updated or article.date, self.config.tz)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ is reported; a broken setting or template keeps the whole last good site.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -25,6 +26,7 @@ import jinja2
 import watchfiles
 
 from briefing import markdown
+from briefing.articles import SETTLED_NS, Identity, identity
 from briefing.cache import MemoryStore, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme
@@ -35,7 +37,7 @@ from briefing.pipeline import (
     Collector,
     Project,
     accept_articles,
-    content_paths,
+    content_files,
     finish_site,
     load_settings,
     normalize_seeds,
@@ -43,7 +45,15 @@ from briefing.pipeline import (
     render_site,
     search_files,
 )
-from briefing.render import MonthPage, OutputFile, PageItem, make_environment, page_of, page_path
+from briefing.render import (
+    Deferred,
+    MonthPage,
+    OutputFile,
+    PageItem,
+    make_environment,
+    page_of,
+    page_path,
+)
 from briefing.seeds import is_seed_file
 from briefing.site import Site
 
@@ -113,18 +123,28 @@ class Build:
 
 @dataclass(slots=True)
 class _Contents:
-    """The content files as last read: bytes, last good parse and current error per file."""
+    """The content files as last read, by path: bytes, last good parse and current error,
+    and each file's identity on disk when it was read (with the time it was read)."""
 
-    data: dict[Path, bytes] = field(default_factory=dict)
-    good: dict[Path, Article] = field(default_factory=dict)
-    errors: dict[Path, Diagnostic] = field(default_factory=dict)
+    data: dict[str, bytes] = field(default_factory=dict)
+    good: dict[str, Article] = field(default_factory=dict)
+    errors: dict[str, Diagnostic] = field(default_factory=dict)
+    seen: dict[str, tuple[Identity, int]] = field(default_factory=dict)
 
-    def known(self) -> set[Path]:
+    def known(self) -> set[str]:
         return set(self.data) | set(self.good) | set(self.errors)
 
-    def forget(self, path: Path) -> None:
-        for table in (self.data, self.good, self.errors):
+    def forget(self, path: str) -> None:
+        for table in (self.data, self.good, self.errors, self.seen):
             table.pop(path, None)
+
+    def unchanged(self, path: str, now: Identity) -> bool:
+        """True when the file is as last read, by its identity alone: same size, times and
+        inode, and last changed well before that read (else a second edit within the
+        clock's resolution could keep its times: then it is read again)."""
+        last = self.seen.get(path)
+        return last is not None and last[0] == now and \
+            max(now[1], now[3]) < last[1] - SETTLED_NS
 
 
 class Rebuilder:
@@ -137,13 +157,14 @@ class Rebuilder:
         self._seed_errors: dict[str, Diagnostic] = {}
         self._contents = _Contents()
         self._env: jinja2.Environment | None = None
-        self._scores: dict[Path, tuple[Article, tuple[ThemeScore, ...]]] = {}
+        self._scores: dict[str, tuple[Article, tuple[ThemeScore, ...]]] = {}
         self._memos = MemoryStore()
         self._search: dict[str, bytes] = {}
         self._pending: tuple[Site, list[OutputFile]] | None = None
         self._pages: dict[str, tuple[tuple[object, ...], OutputFile]] = {}
         """Article and month pages of the last rebuild, with what each was made from."""
         self._html = _HtmlMemo()
+        self._kept = _Kept()
 
     def update(self, changes: Changes, defer_search: bool = False) -> Build | None:
         """Rebuild after ``changes``; None when they change nothing the site is made of.
@@ -164,9 +185,10 @@ class Rebuilder:
             self._env = self._env or make_environment(self.project.templates)
             site = self._site(log)
             outputs = render_site(site, self.project, self._env, with_search=False,
-                                  item_page=self._page_maker(site))
+                                  item_page=self._page_maker(site), made=self._kept.made)
             self._pending = (site, outputs)
             self._html.rotate()
+            self._kept.rotate()
             if not defer_search:
                 self.refresh_search()
             save_memos()
@@ -267,29 +289,36 @@ class Rebuilder:
                 log.add(diagnostic)
 
     def _refresh_contents(self) -> bool:
-        """Re-read content files whose bytes changed; True when any did."""
+        """Re-read content files whose bytes changed; True when any did. A file whose
+        identity on disk vouches for it is not even read (see ``_Contents.unchanged``)."""
         contents, changed = self._contents, False
-        paths = content_paths(self.project)
+        paths = [path for _, path in content_files(self.project)]
         for gone in contents.known() - set(paths):
             contents.forget(gone)
             changed = True
         for path in paths:
             try:
-                data = path.read_bytes()
+                now = identity(os.stat(path))
+                if contents.unchanged(path, now):
+                    continue
+                read_at = time.time_ns()
+                with open(path, "rb") as handle:
+                    data = handle.read()
             except FileNotFoundError:
                 continue  # removed mid-save: the event for its removal follows
             except OSError as exc:
                 problem = Diagnostic(f"cannot read: {exc.strerror or exc}",
-                                     self.project.name(path))
+                                     self.project.name(Path(path)))
                 changed |= contents.errors.get(path) != problem
                 contents.errors[path] = problem
                 continue
+            contents.seen[path] = (now, read_at)
             if contents.data.get(path) == data:
                 continue
             contents.data[path] = data
             changed = True
             try:
-                contents.good[path] = read_article(self.project, path)
+                contents.good[path] = read_article(self.project, Path(path))
                 contents.errors.pop(path, None)
             except FileNotFoundError:
                 continue
@@ -320,6 +349,24 @@ class _HtmlMemo:
     def rotate(self) -> None:
         """A rebuild is done: keep what it used, forget the rest."""
         self.kept, self.used = self.used, {}
+
+
+class _Kept:
+    """Feed and sitemap files kept from one rebuild to the next, by what they are made
+    from (``Deferred.key``): an edit makes again only those it changes."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, bytes] = {}
+        self.now: dict[str, bytes] = {}
+
+    def made(self, file: Deferred) -> OutputFile:
+        data = self.now.get(file.key) or self.last.get(file.key) or file.make()
+        self.now[file.key] = data
+        return OutputFile(file.path, data)
+
+    def rotate(self) -> None:
+        """A rebuild is done: keep what it made or kept, forget the rest."""
+        self.last, self.now = self.now, {}
 
 
 def _made_of(item: PageItem) -> tuple[object, ...]:

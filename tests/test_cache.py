@@ -133,7 +133,7 @@ def test_a_cached_rebuild_equals_a_clean_build(project: Project, tmp_path: Path,
     """``settled``: the unchanged files are old enough to be known by their identity, so
     they are not read, and their bodies are read only where a page or feed shows them."""
     if settled:
-        monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+        monkeypatch.setattr(per_article, "SETTLED_NS", 0)
     before = tree(project.out)
     change(project)
     report = pipeline.build(project)
@@ -150,7 +150,7 @@ def test_bodies_left_unread_are_never_the_ones_shown(project: Project, tmp_path:
     """Past a theme's digest window and feed, articles keep their bodies unread."""
     add_many_articles(project)
     pipeline.build(project)
-    monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+    monkeypatch.setattr(per_article, "SETTLED_NS", 0)
     filled: list[str] = []
     fill = per_article.Bodies.fill
 
@@ -233,7 +233,7 @@ def _refuse(*_: object, **__: object) -> None:
 def test_with_nothing_changed_nothing_is_read_or_rendered(project: Project,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     first = pipeline.build(project)  # the fixture's build was cold: this one has an index
-    monkeypatch.setattr(per_article, "_SETTLED_NS", 0)  # every file counts as settled
+    monkeypatch.setattr(per_article, "SETTLED_NS", 0)  # every file counts as settled
     pipeline.build(project)
     monkeypatch.setattr(pipeline, "read_articles", _refuse)
     monkeypatch.setattr(per_article, "read", _refuse)  # not even hashed: identities vouch
@@ -247,7 +247,7 @@ def test_with_nothing_changed_nothing_is_read_or_rendered(project: Project,
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
         project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: bool) -> None:
     if settled:
-        monkeypatch.setattr(per_article, "_SETTLED_NS", 0)
+        monkeypatch.setattr(per_article, "SETTLED_NS", 0)
     pipeline.build(project)
     path = project.content / "helix-labs-weighs-a-gigawatt-datacenter.md"
     stat = path.stat()
@@ -400,7 +400,7 @@ def _read_one(project: Project) -> tuple[per_article.Bodies, Article, Path]:
 
 def test_a_body_read_back_is_not_hashed_again_when_its_identity_vouches(
         project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(per_article, "_SETTLED_NS", 0)  # files written before now are settled
+    monkeypatch.setattr(per_article, "SETTLED_NS", 0)  # files written before now are settled
     bodies, article, path = _read_one(project)
     hashed: list[object] = []
     monkeypatch.setattr(per_article, "digest", lambda *parts: hashed.append(parts))
@@ -409,12 +409,12 @@ def test_a_body_read_back_is_not_hashed_again_when_its_identity_vouches(
     assert filled.body in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("settled_ns", [-(1 << 62), per_article._SETTLED_NS])
+@pytest.mark.parametrize("settled_ns", [-(1 << 62), per_article.SETTLED_NS])
 def test_a_body_changed_since_it_was_hashed_is_refused(
         project: Project, monkeypatch: pytest.MonkeyPatch, settled_ns: int) -> None:
     """Replaced (another identity) though every time counts as settled; rewritten in place,
     same size, when its times are recent (racy)."""
-    monkeypatch.setattr(per_article, "_SETTLED_NS", settled_ns)
+    monkeypatch.setattr(per_article, "SETTLED_NS", settled_ns)
     bodies, article, path = _read_one(project)
     text = path.read_text(encoding="utf-8")
     changed = text.replace("the", "THE", 1)
@@ -430,7 +430,7 @@ def test_a_body_changed_since_it_was_hashed_is_refused(
 
 def test_an_identity_vouches_only_for_a_file_settled_before_it_was_hashed() -> None:
     seen = (100, 5_000_000_000, 7, 6_000_000_000)  # size, mtime, inode, ctime
-    settled_at = seen[3] + per_article._SETTLED_NS + 1
+    settled_at = seen[3] + per_article.SETTLED_NS + 1
     assert per_article.Source("n", "p", "k", (seen, settled_at)).vouches(seen)
     assert not per_article.Source("n", "p", "k", (seen, settled_at - 1)).vouches(seen)
     for other in ((101, *seen[1:]), (*seen[:2], 8, seen[3]), (*seen[:3], seen[3] + 1)):

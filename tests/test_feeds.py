@@ -195,6 +195,25 @@ def test_undated_items_get_the_sites_content_date_in_atom_and_no_date_elsewhere(
     assert alone.findtext(f"{A}updated") == "1970-01-01T00:00:00+00:00"
 
 
+@pytest.mark.parametrize("updates", [(), (0,), (2,), (1, 3), (0, 1, 2, 3)])
+def test_the_sites_content_date_is_its_latest_date_or_update(updates):
+    """Whichever articles carry an update (later or earlier than any date), the content
+    date is the latest of all dates and updates of dated articles."""
+    articles = [article("a", date=datetime(2026, 3, 2, 9, tzinfo=EST)),
+                article("b", date=date(2026, 3, 3)),
+                article("c", date=datetime(2026, 1, 5, tzinfo=UTC)),
+                article("undated", updated=datetime(2027, 1, 1, tzinfo=UTC))]
+    changes = [datetime(2026, 5, 1, tzinfo=UTC), date(2026, 2, 1),
+               datetime(2026, 3, 3, 4, tzinfo=EST), None]
+    for at in updates:
+        if articles[at].date:
+            articles[at] = replace(articles[at], updated=changes[at])
+    site = assemble(SiteConfig(timezone="America/New_York"), THEMES, articles)
+    expected = max(as_datetime(a.updated or a.date, site.config.tz)
+                   for a in articles if a.date)
+    assert site.newest() == expected
+
+
 def test_rss_dates_keep_their_zone_and_a_bare_day_is_midnight_in_the_site_zone():
     files = feeds_of(article("a", date=date(2026, 3, 1)),
                      article("b", date=datetime(2026, 3, 2, 9, tzinfo=EST)))

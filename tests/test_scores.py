@@ -39,6 +39,8 @@ def test_a_packed_table_reads_like_the_objects() -> None:
         for slug, found in scores.items():
             for score in found:
                 assert table.value(slug, score.theme) == score.score
+            assert table.values(slug) == {score.theme: score.score for score in found}
             assert table[slug] == found
         assert table.value("no-such-article", "compute") == 0.0
+        assert table.values("no-such-article") == {}
         assert table.get("no-such-article") is None

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing import feeds, pipeline, watch
 from briefing import normalize as normalizer
-from briefing import pipeline, watch
 from briefing.cli import main
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
@@ -564,3 +564,45 @@ def test_a_content_edit_renders_only_the_pages_it_changes(project, monkeypatch):
                    for p in rendered), rendered
         assert len(rendered) < len(rebuilder._pages)  # 7 of 15 on the five seeds
         assert build.files == _fresh_files(project)
+
+
+def test_content_files_whose_identity_vouches_for_them_are_not_read_again(project, monkeypatch):
+    """Once settled (changed well before it was read), an unchanged file is known by its
+    size, times and inode alone; a file edited since, or too recently, is read again."""
+    rebuilder = Rebuilder(project)
+    rebuilder.update(EVERYTHING)
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(file, *args, **kwargs):
+        if str(file).endswith(".md"):
+            opened.append(Path(file).name)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    rebuilder.update(Changes(content=True))
+    assert len(opened) == len(list(project.content.glob("*.md")))  # all just written: racy
+    monkeypatch.setattr(watch, "SETTLED_NS", 0)  # every file counts as settled
+    rebuilder.update(Changes(content=True))
+    opened.clear()
+    edit(project.root / ARTICLE_FILE, SENTENCE, "Edited by hand")
+    build = rebuilder.update(Changes(content=True))
+    assert opened == [Path(ARTICLE_FILE).name]
+    assert build is not None and b"Edited by hand" in build.files[ARTICLE]
+    assert build.files == _fresh_files(project)
+
+
+def test_feeds_are_made_again_only_when_what_they_show_changed_in_the_preview(project,
+                                                                              monkeypatch):
+    rebuilder = Rebuilder(project)
+    rebuilder.update(EVERYTHING)
+    made: list[str] = []
+    real = feeds._render
+    monkeypatch.setattr(feeds, "_render", lambda fmt, channel: made.append(fmt.filename)
+                        or real(fmt, channel))
+    edit(project.templates / "base.html", '<main id="main"', '<main id="main" class="x"')
+    build = rebuilder.update(Changes(templates=True))
+    assert build is not None and made == []  # feeds use no template
+    edit(project.root / ARTICLE_FILE, SENTENCE, "Edited by hand")
+    build = rebuilder.update(Changes(content=True))
+    assert made and build is not None and build.files == _fresh_files(project)
