@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copyreg
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -78,16 +79,6 @@ class Inputs:
         return cls(config, themes, templates, key)
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One content file: its project-relative name, location and cache key."""
-
-    name: str
-    path: str
-    key: str
-    """Hash of the file's name and bytes and of the ``Inputs``."""
-
-
 Identity = tuple[int, int, int, int]
 """A file's size, modification and change times (ns) and inode: if all four are as
 when it was hashed, its bytes are too (unless it changed within the file system's
@@ -99,6 +90,30 @@ SETTLED_NS = 2_000_000_000
 
 def identity(stat: os.stat_result) -> Identity:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+def settled(seen: Identity, hashed_ns: int) -> bool:
+    """True when a file of this identity, hashed at ``hashed_ns``, had last changed long
+    enough before then that any later change shows in its identity."""
+    return max(seen[1], seen[3]) < hashed_ns - SETTLED_NS
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One content file: its project-relative name, location and cache key."""
+
+    name: str
+    path: str
+    key: str
+    """Hash of the file's name and bytes and of the ``Inputs``."""
+    hashed: tuple[Identity, int] | None = None
+    """The file's identity when this process read and hashed it, and the time it did
+    (``time.time_ns``); None when the key came from elsewhere."""
+
+    def vouches(self, seen: Identity) -> bool:
+        """True when a file of identity ``seen`` still holds the bytes ``key`` was made from."""
+        return self.hashed is not None and seen == self.hashed[0] and \
+            settled(seen, self.hashed[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +134,7 @@ class KeyIndex:
         known = self.files.get(name) if inputs.key == self.inputs else None
         if known is None or known[0] != seen:
             return None
-        return known[1] if max(seen[1], seen[3]) < self.recorded_ns - SETTLED_NS else None
+        return known[1] if settled(seen, self.recorded_ns) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +167,18 @@ class Bodies:
     """By slug: the file and its record, for articles whose body is not loaded."""
 
     def fill(self, article: Article) -> Article:
-        """The article with its body (read from its file, which must not have changed)."""
+        """The article with its body (read from its file, which must not have changed).
+
+        The bytes are hashed again unless the file's identity vouches for them: pass 2
+        renders every page of a cold build, and pass 1 hashed each file already.
+        """
         if article.body or article.slug not in self.unread:
             return article
         source, record = self.unread[article.slug]
-        with open(source.path, "rb") as handle:
-            data = handle.read()
-        if digest(self.inputs.key, source.name, data) != source.key:
+        seen, data = _read_whole(source.path)
+        unchanged = data is not None and (
+            source.vouches(seen) or digest(self.inputs.key, source.name, data) == source.key)
+        if not unchanged:
             raise BriefingError("changed while the site was being built: build again",
                                 source.name)
         restored = record.restore(data, themes=article.themes)  # one copy, not two
@@ -220,14 +240,30 @@ def read(name: str, path: str, inputs: Inputs,
 
     The key comes from ``index`` when the file's identity vouches for it (no hashing).
     """
-    with open(path, "rb") as handle:
-        seen = identity(os.fstat(handle.fileno()))
-        if seen[0] > MAX_CONTENT_BYTES:
-            return Diagnostic(f"file is {seen[0]:,} bytes; the limit for one article is "
-                              f"{MAX_CONTENT_BYTES:,}", name)
-        data = handle.read()
+    started_ns = time.time_ns()
+    seen, data = _read_whole(path)
+    if data is None:
+        return Diagnostic(f"file is {seen[0]:,} bytes; the limit for one article is "
+                          f"{MAX_CONTENT_BYTES:,}", name)
     key = index.key(name, seen, inputs) if index else None
-    return Source(name, path, key or digest(inputs.key, name, data)), data, seen
+    if key:
+        return Source(name, path, key), data, seen
+    return Source(name, path, digest(inputs.key, name, data), (seen, started_ns)), data, seen
+
+
+def _read_whole(path: str, limit: int = MAX_CONTENT_BYTES) -> tuple[Identity, bytes | None]:
+    """A file's identity as it is opened, and its bytes (None when over ``limit``)."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        seen = identity(os.fstat(handle))
+        if seen[0] > limit:
+            return seen, None
+        parts = [os.read(handle, seen[0] + 1)]  # one read, unless the file grew meanwhile
+        while parts[-1]:
+            parts.append(os.read(handle, 1 << 16))
+        return seen, b"".join(parts)
+    finally:
+        os.close(handle)
 
 
 def oversized_key(size: int) -> str:

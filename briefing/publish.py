@@ -19,7 +19,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from briefing.cache import BuildCache, digest
@@ -200,15 +200,36 @@ def _in_background(work: Callable[[], T]) -> Callable[[], T]:
 
 
 def stage(staging: Path, output: OutputFile) -> None:
-    """Write one output into a staging folder (from any process)."""
+    """Write one output into a staging folder (from any process).
+
+    Plain system calls: a cold build stages every page, each in a folder of its own that
+    does not exist yet (its parent mostly does), and file objects cost more than the write.
+    """
     target = os.path.join(staging, _relative(output.path))
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    Path(target).write_bytes(output.data)
+    folder = os.path.dirname(target)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    _write_file(target, output.data)
+
+
+def _write_file(target: str, data: bytes) -> None:
+    """Create or overwrite ``target`` with ``data``."""
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        rest = memoryview(data)
+        while rest:
+            rest = rest[os.write(handle, rest):]
+    finally:
+        os.close(handle)
 
 
 def _relative(path: str) -> str:
     """``path`` if it stays inside the site (a string check: staging has no links)."""
-    parts = PurePosixPath(path).parts
+    parts = [part for part in path.split("/") if part and part != "."]
     if not parts or path.startswith("/") or ".." in parts or "\\" in path:
         raise BriefingError(f"refusing to write outside the site: {path!r}")
     return path

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import jinja2
+from markupsafe import Markup
 
 from briefing.classify import TermMatch
-from briefing.config import Theme
+from briefing.config import SiteConfig, Theme
 from briefing.content import Article, When
 from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
@@ -73,6 +75,18 @@ def term_counts(matches: tuple[TermMatch, ...]) -> str:
     return ", ".join(f"{m.term} ×{m.count} (+{round(m.points, 1)})" for m in matches)
 
 
+def theme_title(slug: str, themes: tuple[Theme, ...]) -> str:
+    """The title of the theme ``slug`` (a filter: cheaper than calling ``site.theme``)."""
+    for theme in themes:
+        if theme.slug == slug:
+            return theme.title
+    raise KeyError(slug)
+
+
+def theme_titles(slugs: tuple[str, ...], themes: tuple[Theme, ...]) -> list[str]:
+    return [theme_title(slug, themes) for slug in slugs]
+
+
 def iso_date(value: When | None) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else ""
 
@@ -90,6 +104,10 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
 
     ``compiled``: a folder to keep compiled templates in between builds (Jinja checks each
     against its template's source, so an edited template is compiled again).
+
+    Templates are loaded once: whoever keeps an environment makes a new one when the
+    templates change (a build's ``Inputs`` hash them; the preview resets on their edit),
+    so checking every template's file at every page (``auto_reload``) would be wasted.
     """
     if compiled:
         compiled.mkdir(parents=True, exist_ok=True)
@@ -97,6 +115,7 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         bytecode_cache=_CompiledTemplates(str(compiled)) if compiled else None,
         autoescape=True,
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -105,7 +124,47 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
     env.filters["human_date"] = human_date
     env.filters["iso_date"] = iso_date
     env.filters["term_counts"] = term_counts
+    env.filters["theme_title"] = theme_title
+    env.filters["theme_titles"] = theme_titles
     return env
+
+
+CHROME = "_chrome.html"
+
+
+class Chrome:
+    """The parts of base.html most pages share (the macros of ``_chrome.html``), each
+    rendered once per distinct arguments and reused: for one environment, settings and
+    themes, a site has only a few of each, and rendering them on every page cost about a
+    tenth of an article page's templating. Arguments must be hashable values (strings,
+    booleans, the frozen ``FeedLink``s), so equal arguments give the same HTML."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, themes: tuple[Theme, ...]):
+        self.env, self.config, self.themes = env, config, themes
+        self._macros: Any = None
+        self._done: dict[tuple[Hashable, ...], Markup] = {}
+
+    def __call__(self, name: str, *args: Hashable) -> Markup:
+        key = (name, *args)
+        found = self._done.get(key)
+        if found is None:
+            if self._macros is None:
+                self._macros = self.env.get_template(CHROME).make_module(
+                    {"config": self.config, "themes": self.themes})
+            found = self._done[key] = getattr(self._macros, name)(*args)
+        return found
+
+
+_CHROMES: WeakKeyDictionary[jinja2.Environment, Chrome] = WeakKeyDictionary()
+
+
+def chrome(env: jinja2.Environment, config: SiteConfig, themes: tuple[Theme, ...]) -> Chrome:
+    """The shared parts for pages of these settings and themes (the very objects: a kept
+    ``Chrome`` holds them, so another config or theme list never finds its fragments)."""
+    found = _CHROMES.get(env)
+    if found is None or found.config is not config or found.themes is not themes:
+        found = _CHROMES[env] = Chrome(env, config, themes)
+    return found
 
 
 def _page(env: jinja2.Environment, template: str, path: str, root: str | None = None,
@@ -113,6 +172,7 @@ def _page(env: jinja2.Environment, template: str, path: str, root: str | None = 
     """Render one page; links are relative to it (``root``) unless a root is given."""
     root = "../" * path.count("/") if root is None else root
     context.setdefault("current_theme", None)
+    context["chrome"] = chrome(env, context["config"], context["themes"])
     try:
         html = env.get_template(template).render(root=root, page_path=path, **context)
     except jinja2.TemplateSyntaxError as exc:

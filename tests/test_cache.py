@@ -386,6 +386,58 @@ def test_only_changed_seeds_are_normalized_again(tmp_path: Path,
     assert len(seen) == 1
 
 
+def _read_one(project: Project) -> tuple[per_article.Bodies, Article, Path]:
+    """Pass 1 on one content file, as a build does it: its body left in the file."""
+    config, themes = pipeline.load_settings(project, None)
+    inputs = per_article.Inputs.of(config, themes, project.templates)
+    per_article.start_worker(inputs)
+    path = sorted(project.content.glob("*.md"))[0]
+    done = per_article.process(per_article.Source(f"content/{path.name}", str(path), ""))
+    article = done.record.article
+    assert article is not None and not article.body and done.source.hashed is not None
+    return per_article.Bodies(inputs, {article.slug: (done.source, done.record)}), article, path
+
+
+def test_a_body_read_back_is_not_hashed_again_when_its_identity_vouches(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(per_article, "SETTLED_NS", 0)  # files written before now are settled
+    bodies, article, path = _read_one(project)
+    hashed: list[object] = []
+    monkeypatch.setattr(per_article, "digest", lambda *parts: hashed.append(parts))
+    filled = bodies.fill(article)
+    assert hashed == [] and filled.body
+    assert filled.body in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("settled_ns", [-(1 << 62), per_article.SETTLED_NS])
+def test_a_body_changed_since_it_was_hashed_is_refused(
+        project: Project, monkeypatch: pytest.MonkeyPatch, settled_ns: int) -> None:
+    """Replaced (another identity) though every time counts as settled; rewritten in place,
+    same size, when its times are recent (racy)."""
+    monkeypatch.setattr(per_article, "SETTLED_NS", settled_ns)
+    bodies, article, path = _read_one(project)
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("the", "THE", 1)
+    assert changed != text and len(changed) == len(text)
+    if settled_ns:
+        path.write_text(changed, encoding="utf-8")
+    else:
+        path.with_name("new.tmp").write_text(changed, encoding="utf-8")
+        os.replace(path.with_name("new.tmp"), path)
+    with pytest.raises(BriefingError, match="changed while the site was being built"):
+        bodies.fill(article)
+
+
+def test_an_identity_vouches_only_for_a_file_settled_before_it_was_hashed() -> None:
+    seen = (100, 5_000_000_000, 7, 6_000_000_000)  # size, mtime, inode, ctime
+    settled_at = seen[3] + per_article.SETTLED_NS + 1
+    assert per_article.Source("n", "p", "k", (seen, settled_at)).vouches(seen)
+    assert not per_article.Source("n", "p", "k", (seen, settled_at - 1)).vouches(seen)
+    for other in ((101, *seen[1:]), (*seen[:2], 8, seen[3]), (*seen[:3], seen[3] + 1)):
+        assert not per_article.Source("n", "p", "k", (seen, settled_at)).vouches(other)
+    assert not per_article.Source("n", "p", "k").vouches(seen)  # keyed by someone else
+
+
 def test_the_code_version_follows_the_output_shaping_libraries_installed(tmp_path: Path,
                                                                         monkeypatch) -> None:
     """Upgrading a library that shapes the output (found by its metadata folder on

@@ -121,3 +121,11 @@ def _quote_then_item_by_chunks(text: str) -> bool:
 def test_the_quote_then_item_scan_keeps_the_rule(lines: list[str]):
     text = "\n".join(lines) + "\n"
     assert markdown._quote_then_item(text) == _quote_then_item_by_chunks(text)
+
+
+def test_the_odd_space_check_finds_what_the_pattern_matches():
+    """``_odd_space`` looks for each character ``_ODD_SPACE`` names: no more, no fewer."""
+    for code in range(0x3100):
+        text = f"plain \u2014 text{chr(code)}end"
+        assert markdown._odd_space(text) == bool(markdown._ODD_SPACE.search(text)), hex(code)
+    assert not markdown._odd_space("ASCII only, with tabs\tand\nnewlines\r\n")

@@ -3,6 +3,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
+import pytest
+from markupsafe import Markup
+
+from briefing import render
 from briefing.classify import classify
 from briefing.config import SiteConfig, load_themes
 from briefing.content import Article
@@ -123,3 +127,56 @@ def test_an_article_page_explains_each_theme_score_term_by_term():
     scores = classify(THEMES, article.title, f"\n{body}")
     assert len(explained) == sum(len(s.matches) for s in scores)
     assert aside.count("no matching terms") == sum(1 for s in scores if not s.matches) > 0
+
+
+def test_theme_title_filters_name_themes_as_the_site_does():
+    site = assemble(SiteConfig(), THEMES, [HOSTILE])
+    slugs = tuple(t.slug for t in reversed(THEMES))
+    assert render.theme_titles(slugs, THEMES) == [site.theme(s).title for s in slugs]
+    with pytest.raises(KeyError):
+        render.theme_title("no-such-theme", THEMES)
+
+
+def test_theme_titles_on_an_article_page_are_escaped_once():
+    hostile = tuple(replace(t, title=f"<b>{t.title}</b> & co") for t in THEMES)
+    pinned = replace(HOSTILE, themes=tuple(t.slug for t in THEMES))
+    site = assemble(SiteConfig(), hostile, [pinned])
+    page = next(p for p in render_pages(site, ROOT / "templates")
+                if p.path == "articles/hostile/index.html").data.decode()
+    listed = ", ".join(f"&lt;b&gt;{t.title}&lt;/b&gt; &amp; co" for t in THEMES)
+    assert f"the front matter sets {listed};" in page
+    assert "<b>" not in page and "&amp;lt;" not in page
+
+
+def test_shared_fragments_are_what_each_page_would_render_alone(monkeypatch):
+    """A fragment reused across pages equals the one rendered for the page itself."""
+    others = [replace(HOSTILE, slug=f"other-{n}", id=f"urn:{n}", themes=(THEMES[n % 2].slug,),
+                      date=date(2026, 3 - n % 2, n + 1)) for n in range(6)]
+    site = assemble(SiteConfig(search=True), THEMES, [HOSTILE, *others])
+    env = render.make_environment(ROOT / "templates")
+    reused = render_pages(site, ROOT / "templates", env)
+    fragments = render._CHROMES[env]._done
+    assert {key[0] for key in fragments} == {"head_links", "site_nav", "colophon"}
+    asked = 3 * sum(1 for p in reused if p.path.endswith(".html"))  # every page asks 3
+    assert len(fragments) < asked / 2
+
+    def alone(self: render.Chrome, name: str, *args: object) -> Markup:
+        macros = self.env.get_template(render.CHROME).make_module(
+            {"config": self.config, "themes": self.themes})
+        return getattr(macros, name)(*args)
+
+    monkeypatch.setattr(render.Chrome, "__call__", alone)
+    assert render_pages(site, ROOT / "templates", env) == reused
+
+
+def test_shared_fragments_follow_new_settings_and_themes_in_the_same_environment():
+    env = render.make_environment(ROOT / "templates")
+    first = assemble(SiteConfig(description="First & only"), THEMES, [HOSTILE])
+    renamed = tuple(replace(t, title=f"{t.title} renamed") for t in THEMES)
+    second = assemble(SiteConfig(description="Second <edition>"), renamed, [HOSTILE])
+    before = {p.path: p.data.decode() for p in render_pages(first, ROOT / "templates", env)}
+    after = {p.path: p.data.decode() for p in render_pages(second, ROOT / "templates", env)}
+    assert "<p>First &amp; only</p>" in before["articles/hostile/index.html"]
+    page = after["articles/hostile/index.html"]
+    assert "<p>Second &lt;edition&gt;</p>" in page and "First" not in page
+    assert all(f">{t.title}</a></li>" in page for t in renamed)

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline
+from briefing import publish as staging
 from briefing.errors import BriefingError
+from briefing.publish import stage
 from briefing.render import OutputFile
 from briefing.write import check_names, contained, name_problem, publish, recover
 from tests.conftest import ROOT, make_project
@@ -39,16 +41,16 @@ def test_an_exception_while_writing_a_page_leaves_site_byte_for_byte_unchanged(
     before = snapshot(built.out)
     (built.seeds / "000_444192bbf4941383.txt").write_text("Changed headline\n\nNew text here.\n",
                                                           encoding="utf-8")
-    real_write = Path.write_bytes
+    real_write = staging._write_file
     written: list[str] = []
 
-    def failing_write(self: Path, data: bytes) -> int:
-        written.append(self.name)
+    def failing_write(target: str, data: bytes) -> None:
+        written.append(target)
         if len(written) == 4:
             raise OSError(28, "No space left on device")
-        return real_write(self, data)
+        real_write(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(staging, "_write_file", failing_write)
     with pytest.raises(OSError):
         pipeline.build(built)
     assert len(written) == 4  # the failure really happened midway through the pages
@@ -60,17 +62,16 @@ KILLER = """
 import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from briefing import pipeline
-real = Path.write_bytes
+from briefing import pipeline, publish
+real = publish._write_file
 count = []
-def write(self, data):
-    # Count only the publish step's writes (the search index writes pages to a temp folder).
-    if ".staging-" in str(self):
-        count.append(1)
+def write(target, data):
+    # Every file the publish step stages (the search index writes pages to a temp folder).
+    count.append(1)
     if len(count) == 3:
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(self, data)
-Path.write_bytes = write
+    real(target, data)
+publish._write_file = write
 pipeline.build(pipeline.Project.at(Path({project!r})))
 """
 
@@ -190,3 +191,21 @@ def test_a_normal_build_only_writes_inside_content_site_and_the_cache(tmp_path):
     before = outside_outputs()
     assert not pipeline.build(project).failed
     assert outside_outputs() == before
+
+
+def test_stage_writes_into_new_and_existing_folders_and_refuses_to_leave(tmp_path):
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    outputs = [OutputFile("index.html", b"front"), OutputFile("a/b/c/page.html", b"deep"),
+               OutputFile("a/b/c/feed.xml", b""), OutputFile("./a/x.html", b"dot"),
+               OutputFile("a/b/c/page.html", b"again")]
+    for output in outputs:
+        stage(staging, output)
+    assert {p.relative_to(staging).as_posix(): p.read_bytes()
+            for p in staging.rglob("*") if p.is_file()} == {
+        "index.html": b"front", "a/b/c/page.html": b"again", "a/b/c/feed.xml": b"",
+        "a/x.html": b"dot"}
+    for bad in ("../x", "a/../../x", "/etc/passwd", ".", "", "a/..", "a\\b.html", "./"):
+        with pytest.raises(BriefingError, match="outside"):
+            stage(staging, OutputFile(bad, b"x"))
+    assert not (tmp_path / "x").exists()
