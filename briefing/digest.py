@@ -808,6 +808,13 @@ def _owners(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
     return owners
 
 
+@memoized("bottom-line-features", lambda text: text)
+def _option_features(text: str) -> frozenset[str]:
+    """``features`` of a bottom-line option, kept between builds: a rebuild whose theme
+    digests come from the cache then needs no stemmer at all."""
+    return features(text)
+
+
 _STAGES = (("own", True, BOTTOM_LINE), ("free", True, BOTTOM_LINE),
            ("own", False, BOTTOM_LINE), ("free", False, BOTTOM_LINE), ("any", False, 2))
 """Bottom-line passes: which points (owned, not stated by another card, any), reported
@@ -833,9 +840,9 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
                    for _, q, _ in picks)
 
     def fresh(option: Statement, picks: list[tuple[int, KeyPoint, Statement]]) -> bool:
-        mine = features(option.text)
+        mine = _option_features(option.text)
         return option not in used and all(
-            cosine(mine, features(s.text), {}) < RESTATES for _, _, s in picks)
+            cosine(mine, _option_features(s.text), {}) < RESTATES for _, _, s in picks)
 
     for stage, facts_only, limit in _STAGES:
         for d in digests:

@@ -17,17 +17,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from briefing.cache import BuildCache, digest
 from briefing.errors import BriefingError
 from briefing.render import Deferred, OutputFile
 from briefing.write import check_names, recover
-
-T = TypeVar("T")
 
 
 class Entry(NamedTuple):
@@ -64,7 +60,7 @@ class Publisher:
         self.whole = previous is None or not self.out.is_dir()
         self.previous: dict[str, Entry] = previous if previous is not None and not self.whole \
             else {}
-        self._intact_now = _in_background(self._intact_files)
+        self._intact: set[str] | None = None
         self.current: dict[str, str] = {}
         self.staged: list[str] = []
         self.staging = self.out.with_name(f".{self.out.name}.staging-{os.getpid()}")
@@ -74,16 +70,20 @@ class Publisher:
     def can_keep(self, path: str, key: str) -> bool:
         """True when site/ already holds this file, made from the same inputs, untouched."""
         entry = self.previous.get(path)
-        return entry is not None and entry.key == key and path in self._intact_now()
+        return entry is not None and entry.key == key and path in self.intact()
 
     def untouched(self) -> bool:
         """True when site/ holds every file of the last build as that build wrote it."""
-        return not self.whole and len(self._intact_now()) == len(self.previous)
+        return not self.whole and len(self.intact()) == len(self.previous)
 
-    def _intact_files(self) -> set[str]:
+    def intact(self) -> set[str]:
         """The files of the last build that site/ holds as it wrote them (same size and
-        modification time): one stat each, checked as the build starts."""
-        intact = set()
+        modification time): one stat each, the first time it is asked. (Checked in a
+        thread while the build read its content, this was slower: each stat waited for
+        the interpreter lock.)"""
+        if self._intact is not None:
+            return self._intact
+        intact = self._intact = set()
         folder = self.out_name + os.sep
         for path, entry in self.previous.items():
             try:
@@ -173,30 +173,6 @@ class Publisher:
             _remove_empty_parents(self.out / path, self.out)
         self.abort()
         return len(self.staged) + len(gone)
-
-
-def _in_background(work: Callable[[], T]) -> Callable[[], T]:
-    """Start ``work`` in a thread; call what this returns to wait for its result. For
-    system calls, which let the build's own thread go on meanwhile."""
-    result: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as exc:  # raised again in the thread that waits for it
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def wait() -> T:
-        if not result:
-            thread.join()
-        if failure:
-            raise failure[0]
-        return result[0]
-    return wait
 
 
 def stage(staging: Path, output: OutputFile) -> None:
