@@ -22,6 +22,7 @@ empty seeds/ folder.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -133,6 +134,9 @@ def fresh(folder: Path) -> Path:
 def setup_briefing(corpus: Path, folder: Path) -> Tool:
     """The real project's settings, themes and templates; the corpus as content/."""
     fresh(folder)
+    # Every module compiled beforehand, as after any first run: with PYTHONDONTWRITEBYTECODE
+    # set, a module edited since its last compile would be compiled again on every build.
+    compileall.compile_dir(REPO / "briefing", quiet=1)
     shutil.copy(REPO / "themes.yaml", folder / "themes.yaml")
     # Every feature of the real build, but the search index (as the targets say).
     settings = (REPO / "briefing.yaml").read_text(encoding="utf-8")
