@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:  # loaded with the first pool: a small rebuild never starts one
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -104,3 +105,49 @@ def _executor(workers: int, start: Callable[..., None],
 
 def _run_chunk(work: Callable[[Job], Result], chunk: list[Job]) -> list[Result]:
     return [work(job) for job in chunk]
+
+
+class Forked(Generic[Result]):
+    """``work`` running in a forked child process beside this one (system calls, say, that
+    a thread would make wait for the interpreter lock); ``result`` waits for it. Where
+    processes cannot fork, or the child fails, ``work`` runs here when asked for."""
+
+    def __init__(self, work: Callable[[], Result]):
+        self.work = work
+        self.pid = 0
+        self.done: list[Result] = []
+        if not hasattr(os, "fork"):
+            return
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: work, send, and leave without any clean-up
+            status = 1
+            try:
+                os.close(read_end)
+                with open(write_end, "wb") as pipe:
+                    pickle.dump(work(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.pipe = open(read_end, "rb")  # noqa: SIM115 (closed by ``close``)
+
+    def result(self) -> Result:
+        if not self.done:
+            sent = self._collect()
+            self.done.append(pickle.loads(sent) if sent else self.work())
+        return self.done[0]
+
+    def close(self) -> None:
+        """Wait for the child (if its result was never asked for)."""
+        self._collect()
+
+    def _collect(self) -> bytes:
+        """What the child sent (b"" if it failed, or when there is no child)."""
+        if not self.pid:
+            return b""
+        pid, self.pid = self.pid, 0
+        with self.pipe:
+            sent = self.pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return sent if status == 0 else b""

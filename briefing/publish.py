@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from briefing.cache import BuildCache, digest
 from briefing.errors import BriefingError
+from briefing.parallel import Forked
 from briefing.render import Deferred, OutputFile
 from briefing.write import check_names, recover
 
@@ -60,7 +61,8 @@ class Publisher:
         self.whole = previous is None or not self.out.is_dir()
         self.previous: dict[str, Entry] = previous if previous is not None and not self.whole \
             else {}
-        self._intact: set[str] | None = None
+        # Checked by a forked child (one stat per file) while this process reads content/.
+        self._checked = Forked(self._touched) if self.previous else None
         self.current: dict[str, str] = {}
         self.staged: list[str] = []
         self.staging = self.out.with_name(f".{self.out.name}.staging-{os.getpid()}")
@@ -70,29 +72,29 @@ class Publisher:
     def can_keep(self, path: str, key: str) -> bool:
         """True when site/ already holds this file, made from the same inputs, untouched."""
         entry = self.previous.get(path)
-        return entry is not None and entry.key == key and path in self.intact()
+        return entry is not None and entry.key == key and path not in self.touched()
 
     def untouched(self) -> bool:
         """True when site/ holds every file of the last build as that build wrote it."""
-        return not self.whole and len(self.intact()) == len(self.previous)
+        return not self.whole and not self.touched()
 
-    def intact(self) -> set[str]:
-        """The files of the last build that site/ holds as it wrote them (same size and
-        modification time): one stat each, the first time it is asked. (Checked in a
-        thread while the build read its content, this was slower: each stat waited for
-        the interpreter lock.)"""
-        if self._intact is not None:
-            return self._intact
-        intact = self._intact = set()
+    def touched(self) -> frozenset[str]:
+        """The files of the last build that site/ no longer holds as it wrote them (other
+        size or modification time, or gone)."""
+        return self._checked.result() if self._checked else frozenset()
+
+    def _touched(self) -> frozenset[str]:
+        touched = []
         folder = self.out_name + os.sep
         for path, entry in self.previous.items():
             try:
                 stat = os.stat(folder + path)  # str paths: 10,000 of them
             except OSError:
+                touched.append(path)
                 continue
-            if stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns:
-                intact.add(path)
-        return intact
+            if stat.st_size != entry.size or stat.st_mtime_ns != entry.mtime_ns:
+                touched.append(path)
+        return frozenset(touched)
 
     def keep(self, path: str, key: str) -> None:
         self.current[path] = key
@@ -147,6 +149,8 @@ class Publisher:
         return changed
 
     def abort(self) -> None:
+        if self._checked:
+            self._checked.close()
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _entry(self, path: str) -> Entry:

@@ -68,3 +68,37 @@ def test_a_failing_job_raises_its_own_error(monkeypatch: pytest.MonkeyPatch, pro
 def test_pool_map_keeps_input_order_across_chunks(two_processes):
     found = list(parallel.pool_map(_square_with_pid, iter(range(100)), 100, _start, (None,)))
     assert [square for square, _, _ in found] == [n * n for n in range(100)]
+
+
+def test_forked_work_runs_in_another_process_and_its_result_comes_back() -> None:
+    here = os.getpid()
+    forked = parallel.Forked(lambda: (os.getpid(), frozenset({"a", "b"})))
+    pid, found = forked.result()
+    assert pid != here and found == {"a", "b"}
+    assert forked.result() == (pid, found)  # asked again: the same, no second child
+
+
+def test_forked_work_that_fails_in_the_child_runs_here_when_asked() -> None:
+    here = os.getpid()
+
+    def only_here() -> int:
+        if os.getpid() != here:
+            raise OSError("not in the child")
+        return 42
+
+    assert parallel.Forked(only_here).result() == 42
+
+
+def test_without_fork_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "fork")
+    calls: list[int] = []
+    forked = parallel.Forked(lambda: calls.append(os.getpid()) or "done")
+    assert calls == [] and forked.result() == "done" and calls == [os.getpid()]
+
+
+def test_a_child_never_asked_is_waited_for_on_close() -> None:
+    forked = parallel.Forked(lambda: 1)
+    pid = forked.pid
+    forked.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped already
