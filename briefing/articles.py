@@ -319,13 +319,14 @@ def process(src: Source) -> Processed:
 
 def _read_record(name: str, data: bytes, inputs: Inputs) -> Record:
     try:
-        article = parse_article(data.decode("utf-8"), name)
+        text = data.decode("utf-8")
+        article = parse_article(text, name)
     except UnicodeDecodeError:
         return Record(None, diagnostics=(Diagnostic("not UTF-8 text", name),))
     except BriefingError as exc:
         return Record(None, diagnostics=(exc.diagnostic,))
     scores = classify(inputs.themes, article.title, f"{article.dek or ''}\n{article.body}")
-    return _record(name, data, article, scores)
+    return _record(name, text, article, scores)
 
 
 def render_page(index: int) -> str:
@@ -389,10 +390,9 @@ def pages_rendering(site: Site, inputs: Inputs, keys: Mapping[str, str], publish
         _WORKER.pages = None  # when rendered in this process: do not keep the archive
 
 
-def _record(name: str, data: bytes, article: Article,
+def _record(name: str, text: str, article: Article,
             scores: tuple[ThemeScore, ...]) -> Record:
-    """Keep the body out of the record when it can be cut from the file again."""
-    text = data.decode("utf-8")
+    """Keep the body out of the record when it can be cut from the file (``text``) again."""
     _, body, _ = split_front_matter(text, name)
     at = len(text) - len(body)
     if text[at:] == body and body.strip("\n") + "\n" == article.body:
