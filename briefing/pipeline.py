@@ -16,12 +16,12 @@ from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import jinja2
 
 from briefing import articles as per_article
-from briefing import feeds, markdown, render, search, sitemap
+from briefing import feeds, markdown, render, sitemap
 from briefing.cache import BuildCache, digest, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
@@ -35,8 +35,10 @@ from briefing.render import Deferred, OutputFile
 from briefing.scores import PackedScores, Scores
 from briefing.seeds import read_seed, relative_source, seed_paths
 from briefing.site import Site, newest_first
-from briefing.sync import Action, Existing, Plan, draft_article, plan
 from briefing.write import contained, write_text_file
+
+if TYPE_CHECKING:  # loaded when used: a build of content alone needs neither
+    from briefing.sync import Existing, Plan
 
 MAX_CONTENT_BYTES = per_article.MAX_CONTENT_BYTES
 T = TypeVar("T")
@@ -194,6 +196,8 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
             read.remember(cache, started_ns)
             months = article_pages()
         if config.search:
+            from briefing import search  # here: the search index runs a separate program
+
             for output in search.search_bundle(publisher.html_pages(), config.language):
                 publisher.put(output)
         for deferred in sitemap.index_files(config.base_url, publisher.paths()):
@@ -256,6 +260,7 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
     # Imported here: a build with no seeds (a large archive's) never loads the normalizer.
     from briefing.manifest import apply_source, load_manifest
     from briefing.normalize import normalize_text
+    from briefing.sync import draft_article, plan
 
     existing = _existing_content(project)
     taken = {e.article.slug if e.article else Path(e.path).stem for e in existing.values()}
@@ -284,6 +289,7 @@ def normalize_seeds(project: Project, config: SiteConfig, themes: tuple[Theme, .
 
 def _existing_content(project: Project) -> dict[str, Existing]:
     """Content files on disk, keyed by the seed they came from."""
+    from briefing.sync import Existing
     found: dict[str, Existing] = {}
     for path in content_paths(project):
         name = project.name(path)
@@ -306,6 +312,7 @@ def _source_line(text: str) -> str | None:
 
 
 def _apply(project: Project, step: Plan, log: Collector) -> None:
+    from briefing.sync import Action
     if step.action.writes:
         try:
             write_text_file(contained(project.content, Path(step.path).name), step.text)
@@ -560,4 +567,8 @@ def render_site(site: Site, project: Project, env: jinja2.Environment | None = N
 
 def search_files(site: Site, outputs: list[OutputFile]) -> list[OutputFile]:
     """The search index of a site rendered as ``outputs`` (none with ``search: false``)."""
-    return search.search_bundle(outputs, site.config.language) if site.config.search else []
+    if not site.config.search:
+        return []
+    from briefing import search
+
+    return search.search_bundle(outputs, site.config.language)
