@@ -44,7 +44,7 @@ from briefing.content import Article, When, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic
 from briefing.parallel import pool_map, pool_started
 from briefing.progress import Meter
-from briefing.publish import Publisher, stage
+from briefing.publish import Publisher, Written, stage
 from briefing.render import (
     MonthPage,
     PageItem,
@@ -329,17 +329,16 @@ def _read_record(name: str, data: bytes, inputs: Inputs) -> Record:
     return _record(name, text, article, scores)
 
 
-def render_page(index: int) -> str:
+def render_page(index: int) -> tuple[str, Written]:
     """Render page ``index`` of the build's ``PageWork`` into its staging folder; returns
-    its path in the site."""
+    its path in the site and how it was written."""
     env, work = _WORKER.env, _WORKER.pages
     assert env is not None and work is not None, "start_worker() first"
     item = work.todo[index]
     if work.bodies and not isinstance(item, MonthPage):
         item = (work.bodies.fill(item[0]), item[1])
     page = page_of(env, work.site, item)
-    stage(work.staging, page)
-    return page.path
+    return page.path, stage(work.staging, page)
 
 
 def page_key(item: PageItem, keys: Mapping[str, str]) -> str:
@@ -374,13 +373,13 @@ def pages_rendering(site: Site, inputs: Inputs, keys: Mapping[str, str], publish
             todo.append(item)
     work = PageWork(site, tuple(todo), bodies, publisher.staging)
 
-    def collect(rendered: Iterator[str]) -> int:
+    def collect(rendered: Iterator[tuple[str, Written]]) -> int:
         if meter:
             meter.begin(len(todo), "writing pages")
-        for path in rendered:
+        for path, written in rendered:
             if meter:
                 meter.advance()
-            publisher.adopt(path, page_keys[path])
+            publisher.adopt(path, page_keys[path], written)
         return len(page_keys) - len(site.articles)
 
     try:

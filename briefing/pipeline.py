@@ -194,6 +194,8 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
             for deferred in feed_files:
                 publisher.offer(deferred)
             read.remember(cache, started_ns)
+            memo.keep_only_used()
+            save_memos()
             months = article_pages()
         if config.search:
             from briefing import search  # here: the search index runs a separate program
@@ -203,8 +205,6 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         for deferred in sitemap.index_files(config.base_url, publisher.paths()):
             publisher.offer(deferred)
         written = publisher.commit()
-        memo.keep_only_used()
-        save_memos()
     except BaseException:
         if publisher:
             publisher.abort()

@@ -65,6 +65,7 @@ class Publisher:
         self._checked = Forked(self._touched) if self.previous else None
         self.current: dict[str, str] = {}
         self.staged: list[str] = []
+        self.written: dict[str, Written] = {}
         self.staging = self.out.with_name(f".{self.out.name}.staging-{os.getpid()}")
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
@@ -105,8 +106,7 @@ class Publisher:
         if not force and self.can_keep(output.path, key):
             self.keep(output.path, key)
             return
-        stage(self.staging, output)
-        self.adopt(output.path, key)
+        self.adopt(output.path, key, stage(self.staging, output))
 
     def offer(self, deferred: Deferred) -> None:
         """Keep the file site/ holds from the same inputs, or make and stage it."""
@@ -115,11 +115,12 @@ class Publisher:
         else:
             self.put(deferred.output(), deferred.key, force=True)
 
-    def adopt(self, path: str, key: str) -> None:
-        """Take in a file another process wrote into the staging folder with ``stage``."""
+    def adopt(self, path: str, key: str, written: Written) -> None:
+        """Take in a file written into the staging folder with ``stage`` (by any process)."""
         if path not in self.current or path not in self.staged:
             self.staged.append(path)
         self.current[path] = key
+        self.written[path] = written
 
     def paths(self) -> list[str]:
         """Every file of the site being built, by path."""
@@ -154,8 +155,7 @@ class Publisher:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _entry(self, path: str) -> Entry:
-        stat = os.stat(self.staging / path)  # a rename keeps size and mtime
-        return Entry(self.current[path], stat.st_size, stat.st_mtime_ns)
+        return Entry(self.current[path], *self.written[path])  # a rename keeps both
 
     def _swap(self) -> None:
         retired = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
@@ -179,8 +179,12 @@ class Publisher:
         return len(self.staged) + len(gone)
 
 
-def stage(staging: Path, output: OutputFile) -> None:
-    """Write one output into a staging folder (from any process).
+Written = tuple[int, int]
+"""A staged file's size and modification time (ns), as written."""
+
+
+def stage(staging: Path, output: OutputFile) -> Written:
+    """Write one output into a staging folder (from any process); returns its ``Written``.
 
     Plain system calls: a cold build stages every page, each in a folder of its own that
     does not exist yet (its parent mostly does), and file objects cost more than the write.
@@ -193,18 +197,20 @@ def stage(staging: Path, output: OutputFile) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
-    _write_file(target, output.data)
+    return _write_file(target, output.data)
 
 
-def _write_file(target: str, data: bytes) -> None:
+def _write_file(target: str, data: bytes) -> Written:
     """Create or overwrite ``target`` with ``data``."""
     handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         rest = memoryview(data)
         while rest:
             rest = rest[os.write(handle, rest):]
+        stat = os.fstat(handle)
     finally:
         os.close(handle)
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _relative(path: str) -> str:
