@@ -213,8 +213,27 @@ class MonthPage:
     older: Month | None
 
 
+_GROUPED: dict[int, tuple[tuple[Article, ...], list[Month]]] = {}
+
+
 def by_month(articles: tuple[Article, ...]) -> list[Month]:
-    """Articles (already newest first) grouped by month of publication; undated last."""
+    """Articles (already newest first) grouped by month of publication; undated last.
+
+    Kept for the last few lists by identity (the entry holds the list, so its id cannot
+    be reused meanwhile): the month pages and the archive and theme pages group the same
+    lists of the whole archive.
+    """
+    known = _GROUPED.get(id(articles))
+    if known is not None and known[0] is articles:
+        return list(known[1])
+    if len(_GROUPED) > 16:
+        _GROUPED.clear()
+    months = _grouped(articles)
+    _GROUPED[id(articles)] = (articles, months)
+    return list(months)
+
+
+def _grouped(articles: tuple[Article, ...]) -> list[Month]:
     groups: dict[int, list[Article]] = {}
     for article in articles:
         when = article.date

@@ -180,3 +180,14 @@ def test_shared_fragments_follow_new_settings_and_themes_in_the_same_environment
     page = after["articles/hostile/index.html"]
     assert "<p>Second &lt;edition&gt;</p>" in page and "First" not in page
     assert all(f">{t.title}</a></li>" in page for t in renamed)
+
+
+def test_months_of_a_list_grouped_again_are_the_same_and_a_list_of_ones_own() -> None:
+    site = assemble(SiteConfig(), THEMES, [
+        replace(HOSTILE, slug=f"a-{n}", date=date(2026, 1 + n % 3, 1 + n)) for n in range(7)])
+    first = render.by_month(site.articles)
+    first.append(first[0])  # a caller's change to its own list
+    again = render.by_month(site.articles)
+    assert again == first[:-1] and again is not first
+    assert render.by_month(tuple(site.articles)) == again  # an equal list, another object
+    assert [len(m.articles) for m in again] == [2, 2, 3]
