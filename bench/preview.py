@@ -23,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from briefing.articles import SETTLED_NS  # noqa: E402
 from briefing.pipeline import Project  # noqa: E402
 from briefing.watch import EVERYTHING, Rebuilder, sort_changes  # noqa: E402
 
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy(args.project / name, root / name)
         for name in ("templates", "content"):
             shutil.copytree(args.project / name, root / name)
+        # An editor's files were not all written in the last two seconds, as these copies
+        # were: until then the preview reads every file again (see watch._Contents).
+        time.sleep(SETTLED_NS / 1e9)
         project = Project.at(root)
         rebuilder = Rebuilder(project)
         started = time.perf_counter()
