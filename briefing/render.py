@@ -297,7 +297,7 @@ def trails(site: Site) -> dict[str, Trail]:
     order = {t.slug: index for index, t in enumerate(site.themes)}
 
     def best(article: Article) -> str:
-        scores = site.scores.values(article.slug)
+        scores = site.scores.by_theme(article.slug)
         return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
 
     main = {a.slug: a.themes[0] if len(a.themes) == 1 else best(a)

@@ -37,12 +37,6 @@ def unpack_scores(packed: PackedScores) -> tuple[ThemeScore, ...]:
                  for theme, score, threshold, excluded, matches in marshal.loads(packed[2]))
 
 
-def packed_value(packed: PackedScores, theme: str) -> float:
-    """One theme's score (0 when unscored), without decoding the blob."""
-    themes = packed[0]
-    return packed[1][themes.index(theme)] if theme in themes else 0.0
-
-
 class Scores(Mapping[str, tuple[ThemeScore, ...]]):
     """Every article's theme scores by slug, each article's unpacked on first use."""
 
@@ -73,18 +67,10 @@ class Scores(Mapping[str, tuple[ThemeScore, ...]]):
     def __len__(self) -> int:
         return len(self._slugs)
 
-    def values(self, slug: str) -> dict[str, float]:
-        """Each theme's score of one article, without unpacking it."""
+    def by_theme(self, slug: str) -> dict[str, float]:
+        """Each theme's score of one article (none when unscored), without unpacking it."""
         found = self._unpacked.get(slug)
         if found is not None:
             return {s.theme: s.score for s in found}
         packed = self._packed.get(slug)
         return dict(zip(packed[0], packed[1], strict=True)) if packed is not None else {}
-
-    def value(self, slug: str, theme: str) -> float:
-        """One theme's score of one article (0 when unscored), without unpacking it."""
-        found = self._unpacked.get(slug)
-        if found is not None:
-            return next((s.score for s in found if s.theme == theme), 0.0)
-        packed = self._packed.get(slug)
-        return packed_value(packed, theme) if packed is not None else 0.0

@@ -180,8 +180,8 @@ def test_scores_are_decoded_only_when_shown(unusual: Project, records: dict) -> 
         article = record.restore((unusual.root / record.article.path).read_bytes())
         expected = classify(themes, article.title, f"{article.dek or ''}\n{article.body}")
         for score in expected:
-            assert table.value(slug, score.theme) == score.score
-        assert table.value(slug, "no-such-theme") == 0.0
+            assert table.by_theme(slug)[score.theme] == score.score
+        assert "no-such-theme" not in table.by_theme(slug)
     assert table._unpacked == {}  # values came from the packed scores alone
     first = next(iter(by_slug))
     assert table[first] == table[first] and len(table._unpacked) == 1

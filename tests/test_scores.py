@@ -36,11 +36,11 @@ def test_a_packed_table_reads_like_the_objects() -> None:
     plain = Scores.of(scores)
     for table in (packed, plain):
         assert list(table) == list(scores) and len(table) == len(scores)
+        assert list(table.values()) == list(scores.values())  # a Mapping still
         for slug, found in scores.items():
             for score in found:
-                assert table.value(slug, score.theme) == score.score
-            assert table.values(slug) == {score.theme: score.score for score in found}
+                assert table.by_theme(slug)[score.theme] == score.score
+            assert table.by_theme(slug) == {score.theme: score.score for score in found}
             assert table[slug] == found
-        assert table.value("no-such-article", "compute") == 0.0
-        assert table.values("no-such-article") == {}
+        assert table.by_theme("no-such-article") == {}
         assert table.get("no-such-article") is None
