@@ -80,7 +80,8 @@ class Bench:
         packed = self.read.scores._packed  # a fresh table: none unpacked
         site = Site(site.config, site.themes, site.articles, Scores(packed))
         items = [i for i in render.page_items(site) if not isinstance(i, render.MonthPage)]
-        return articles.PageWork(site, tuple(items[:self.pages]), self.bodies, staging)
+        return articles.PageWork(site, tuple(items[:self.pages]), self.bodies, staging,
+                                 self.read.keys)
 
     def timed(self, run: Callable[[articles.PageWork], object], runs: int) -> list[float]:
         """ms of CPU per page, one figure per run, each on a fresh site and staging folder."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copyreg
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
@@ -200,6 +200,8 @@ class PageWork:
     their trails."""
     bodies: Bodies | None
     staging: Path
+    keys: Mapping[str, str]
+    """Each article's key, by slug: a page is keyed (``page_key``) where it is rendered."""
 
 
 @dataclass(slots=True)
@@ -329,27 +331,34 @@ def _read_record(name: str, data: bytes, inputs: Inputs) -> Record:
     return _record(name, text, article, scores)
 
 
-def render_page(index: int) -> tuple[str, Written]:
+def render_page(index: int) -> tuple[str, str, Written]:
     """Render page ``index`` of the build's ``PageWork`` into its staging folder; returns
-    its path in the site and how it was written."""
+    its path in the site, its ``page_key`` and how it was written."""
     env, work = _WORKER.env, _WORKER.pages
     assert env is not None and work is not None, "start_worker() first"
     item = work.todo[index]
+    key = page_key(item, work.keys)
     if work.bodies and not isinstance(item, MonthPage):
         item = (work.bodies.fill(item[0]), item[1])
     page = page_of(env, work.site, item)
-    return page.path, stage(work.staging, page)
+    return page.path, key, stage(work.staging, page)
 
 
 def page_key(item: PageItem, keys: Mapping[str, str]) -> str:
     """What a page is made from, by the articles' keys: a month page, every one of its
-    articles and its neighbouring months; an article page, the article and its trail."""
+    articles and its neighbouring months; an article page, the article and its trail.
+
+    Hashed as one line per part: every part is a key, slug, path or month label, none of
+    which holds a line break (one hash of one string: a build keys every page)."""
     if isinstance(item, MonthPage):
-        return digest(item.path, *(m.label if m else "" for m in (item.newer, item.older)),
-                      *(keys[a.slug] for a in item.month.articles))
-    article, where = item
-    return digest(keys[article.slug], where.theme.slug if where.theme else "",
-                  *(keys[n.slug] if n else "" for n in (where.newer, where.older)))
+        newer, older = item.newer, item.older
+        parts = [item.path, newer.label if newer else "", older.label if older else ""]
+        parts += [keys[a.slug] for a in item.month.articles]
+    else:
+        article, (theme, newer, older) = item
+        parts = [keys[article.slug], theme.slug if theme else "",
+                 keys[newer.slug] if newer else "", keys[older.slug] if older else ""]
+    return digest("\n".join(parts))
 
 
 @contextmanager
@@ -362,31 +371,55 @@ def pages_rendering(site: Site, inputs: Inputs, keys: Mapping[str, str], publish
 
     A page site/ holds from the same inputs (``page_key``) is kept.
     """
-    todo: list[PageItem] = []
-    page_keys: dict[str, str] = {}
-    for item in page_items(site):
-        path = page_path(item)
-        key = page_keys[path] = page_key(item, keys)
-        if publisher.can_keep(path, key):
-            publisher.keep(path, key)
-        else:
-            todo.append(item)
-    work = PageWork(site, tuple(todo), bodies, publisher.staging)
-
-    def collect(rendered: Iterator[tuple[str, Written]]) -> int:
-        if meter:
-            meter.begin(len(todo), "writing pages")
-        for path, written in rendered:
-            if meter:
-                meter.advance()
-            publisher.adopt(path, page_keys[path], written)
-        return len(page_keys) - len(site.articles)
-
+    kept, todo = _plan(site, keys, publisher)
+    work = PageWork(site, tuple(todo), bodies, publisher.staging, keys)
     try:
         with pool_started(render_page, range(len(todo)), start_worker, (inputs, work)) as rendered:
-            yield lambda: collect(rendered)
+            yield lambda: _take_in(publisher, kept, _metered(rendered, len(todo), meter),
+                                   len(site.articles))
     finally:
         _WORKER.pages = None  # when rendered in this process: do not keep the archive
+
+
+_Page = tuple[str, str, Written]
+"""A rendered page: its path, key (``page_key``) and how it was written."""
+_Rendered = Iterable[_Page]
+
+
+def _plan(site: Site, keys: Mapping[str, str],
+          publisher: Publisher) -> tuple[list[tuple[str, str]], list[PageItem]]:
+    """The pages site/ holds from the same inputs (path, key), and the pages to render."""
+    if publisher.whole:  # nothing to keep: each page is keyed where it is rendered
+        return [], list(page_items(site))
+    kept, todo = [], []
+    for item in page_items(site):
+        path, key = page_path(item), page_key(item, keys)
+        if publisher.can_keep(path, key):
+            kept.append((path, key))
+        else:
+            todo.append(item)
+    return kept, todo
+
+
+def _metered(rendered: _Rendered, total: int, meter: Meter | None) -> _Rendered:
+    if meter:
+        meter.begin(total, "writing pages")
+    for page in rendered:
+        if meter:
+            meter.advance()
+        yield page
+
+
+def _take_in(publisher: Publisher, kept: list[tuple[str, str]], rendered: _Rendered,
+             articles: int) -> int:
+    """Keep and adopt the pages found; returns how many were month pages."""
+    pages = len(kept)
+    for path, key in kept:
+        publisher.keep(path, key)
+    for path, key, written in rendered:
+        publisher.adopt(path, key, written)
+        pages += 1
+    return pages - articles
 
 
 def _record(name: str, text: str, article: Article,
