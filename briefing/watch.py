@@ -26,7 +26,7 @@ import jinja2
 import watchfiles
 
 from briefing import markdown
-from briefing.articles import SETTLED_NS, Identity, identity
+from briefing.articles import SETTLED_NS
 from briefing.cache import MemoryStore, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme
@@ -45,6 +45,7 @@ from briefing.pipeline import (
     render_site,
     search_files,
 )
+from briefing.project import Identity, identity
 from briefing.render import (
     Deferred,
     MonthPage,
