@@ -44,7 +44,7 @@ from briefing.content import Article, When, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic
 from briefing.parallel import pool_map, pool_started
 from briefing.progress import Meter
-from briefing.project import Identity, Listing, identity
+from briefing.project import Identity, identity
 from briefing.publish import Publisher, Written, stage
 from briefing.render import (
     MonthPage,
@@ -266,12 +266,13 @@ def oversized_key(size: int) -> str:
     return digest("oversized", str(size))
 
 
-def current_keys(listed: Listing, inputs: Inputs,
+def current_keys(files: list[tuple[str, str]], identities: list[Identity], inputs: Inputs,
                  index: KeyIndex | None) -> dict[str, tuple[Identity, str]]:
-    """Every content file's identity and key, reading only the files whose identity does
-    not vouch for their last key; an oversized file is keyed by its size."""
+    """Every content file's identity and key (``files``: name, path; ``identities``: as
+    listed), reading only the files whose identity does not vouch for their last key; an
+    oversized file is keyed by its size."""
     found = {}
-    for (name, path), seen in zip(listed.files, listed.identities, strict=True):
+    for (name, path), seen in zip(files, identities, strict=True):
         key = index.key(name, seen, inputs) if index else None
         if key is None:
             read_now = read(name, path, inputs)

@@ -53,26 +53,32 @@ class Project:
         return relative_source(path, self.root)
 
 
-def content_files(project: Project) -> list[tuple[str, str]]:
+def content_files(project: Project, names: list[str] | None = None) -> list[tuple[str, str]]:
     """The content files: visible ``*.md`` files (a folder or an editor's lock file is not
-    one), as (project-relative name, path) strings, in name order."""
+    one), as (project-relative name, path) strings, in name order (``names``: their file
+    names, when listed already)."""
+    if names is None:
+        names = _content_names(project.content)
     prefix = project.name(project.content) + "/"
-    try:
-        with os.scandir(project.content) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".md")
-                           and not e.name.startswith((".", "#")) and e.is_file())
-    except FileNotFoundError:
-        return []
     folder = os.fspath(project.content)
     return [(prefix + name, os.path.join(folder, name)) for name in names]
 
 
+def _content_names(folder: Path) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if e.name.endswith(".md")
+                          and not e.name.startswith((".", "#")) and e.is_file())
+    except FileNotFoundError:
+        return []
+
+
 class Listing(NamedTuple):
-    """content/'s files (``content_files``) and each one's identity, as found by a listing
-    that started at ``started_ns`` (``time.time_ns``)."""
+    """The file names of content/'s files (``content_files``) and each one's identity, as
+    found by a listing that started at ``started_ns`` (``time.time_ns``)."""
 
     started_ns: int
-    files: list[tuple[str, str]]
+    names: list[str]
     identities: list[Identity]
 
 
@@ -80,5 +86,7 @@ def list_content(project: Project) -> Listing:
     """``content_files`` with their identities: ten thousand system calls, so the command
     line has them made in a process of its own while this one loads the build's code."""
     started_ns = time.time_ns()
-    files = content_files(project)
-    return Listing(started_ns, files, [identity(os.stat(path)) for _, path in files])
+    names = _content_names(project.content)
+    folder = os.fspath(project.content)
+    return Listing(started_ns, names,
+                   [identity(os.stat(os.path.join(folder, name))) for name in names])
