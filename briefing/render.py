@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
@@ -292,16 +292,19 @@ def trail(site: Site, article: Article) -> Trail:
     return trails(site)[article.slug]
 
 
+def main_theme(site: Site, article: Article, scores: Mapping[str, float]) -> str | None:
+    """The theme an article's trail follows: of its themes, the best-scoring one
+    (``scores``: by theme), ties going to the editor's order in themes.yaml."""
+    if len(article.themes) < 2:
+        return article.themes[0] if article.themes else None
+    order = [t.slug for t in site.themes]
+    return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order.index(slug)))
+
+
 def trails(site: Site) -> dict[str, Trail]:
     """Every article's trail, in site order: one pass over each theme's list."""
-    order = {t.slug: index for index, t in enumerate(site.themes)}
-
-    def best(article: Article) -> str:
-        scores = site.scores.by_theme(article.slug)
-        return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
-
-    main = {a.slug: a.themes[0] if len(a.themes) == 1 else best(a)
-            for a in site.articles if a.themes}
+    main = {a.slug: main_theme(site, a, site.scores.by_theme(a.slug) if len(a.themes) > 1
+                               else {}) for a in site.articles}
     found = dict.fromkeys((a.slug for a in site.articles), Trail())
     for theme in site.themes:
         listed = site.articles_in(theme.slug)
