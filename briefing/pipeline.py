@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # loaded when used: a build of content alone needs neither
     from briefing.sync import Existing, Plan
 
 MAX_CONTENT_BYTES = per_article.MAX_CONTENT_BYTES
+SETTINGS = "settings"
+"""The cache entry of the last settings loaded: their files' bytes, config and themes."""
 T = TypeVar("T")
 
 
@@ -73,11 +75,27 @@ class Collector:
         self.diagnostics.extend(items)
 
 
-def load_settings(project: Project,
-                  base_url: str | None = None) -> tuple[SiteConfig, tuple[Theme, ...]]:
+def load_settings(project: Project, base_url: str | None = None,
+                  cache: BuildCache | None = None) -> tuple[SiteConfig, tuple[Theme, ...]]:
+    """briefing.yaml and themes.yaml; with a ``cache``, kept there by the files' bytes, so
+    that a build whose settings did not change reads no YAML (nor loads PyYAML)."""
+    files = (project.config_file, project.themes_file)
+    before = tuple(_bytes_or_none(path) for path in files)
+    kept = cache.load(SETTINGS) if cache else None
+    if type(kept) is tuple and len(kept) == 3 and kept[0] == before:
+        return kept[1].with_base_url(base_url), kept[2]
     config = load_site_config(project.config_file, project.name(project.config_file))
     themes = load_themes(project.themes_file, project.name(project.themes_file))
+    if cache and tuple(_bytes_or_none(path) for path in files) == before:  # read as keyed
+        cache.save(SETTINGS, (before, config, themes))
     return config.with_base_url(base_url), themes
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def normalize(project: Project, force: bool = False) -> Report:
@@ -136,9 +154,9 @@ def _fewer_collections() -> Iterator[None]:
 
 def _build(project: Project, base_url: str | None, force: bool, meter: Meter | None,
            listing: Forked[Listing] | None) -> Report:
-    config, themes = load_settings(project, base_url)
-    log = Collector()
     cache = BuildCache(project.root)
+    config, themes = load_settings(project, base_url, cache)
+    log = Collector()
     use_memos(cache)
     publisher = None
     try:

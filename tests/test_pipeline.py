@@ -211,3 +211,25 @@ def test_content_listed_before_normalize_rewrote_it_is_listed_again(project, mon
     assert not report.failed, report.diagnostics
     pages = "".join(p.read_text(encoding="utf-8") for p in project.out.glob("articles/*/*.html"))
     assert "A closing line added later." in pages
+
+
+def test_a_build_with_its_settings_unchanged_reads_no_yaml(project):
+    """Settings are kept in the cache by their files' bytes; simple front matter has its
+    own reader: a rebuild after an edit to an article's text never loads PyYAML (here in
+    a project of content alone, as a large archive is: normalizing seeds reads YAML)."""
+    pipeline.build(project)
+    shutil.rmtree(project.seeds)
+    edited = sorted(project.content.glob("*.md"))[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new closing line.\n",
+                      encoding="utf-8")
+    script = ("import sys\nfrom briefing.cli import main\n"
+              f"status = main(['--root', {str(project.root)!r}, 'build'])\n"
+              "print(status, 'yaml' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split()[-2:] == ["0", "False"], done.stdout + done.stderr
+    (project.root / "themes.yaml").write_text(
+        (project.root / "themes.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split()[-2:] == ["0", "True"]  # changed: read again
