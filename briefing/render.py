@@ -292,19 +292,25 @@ def trail(site: Site, article: Article) -> Trail:
     return trails(site)[article.slug]
 
 
-def main_theme(site: Site, article: Article, scores: Mapping[str, float]) -> str | None:
+def main_theme(article: Article, scores: Mapping[str, float],
+               order: Mapping[str, int]) -> str | None:
     """The theme an article's trail follows: of its themes, the best-scoring one
-    (``scores``: by theme), ties going to the editor's order in themes.yaml."""
+    (``scores``: by theme), ties going to the editor's order (``order``: by theme)."""
     if len(article.themes) < 2:
         return article.themes[0] if article.themes else None
-    order = [t.slug for t in site.themes]
-    return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order.index(slug)))
+    return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
+
+
+def theme_order(site: Site) -> dict[str, int]:
+    """Each theme's place in themes.yaml."""
+    return {t.slug: index for index, t in enumerate(site.themes)}
 
 
 def trails(site: Site) -> dict[str, Trail]:
     """Every article's trail, in site order: one pass over each theme's list."""
-    main = {a.slug: main_theme(site, a, site.scores.by_theme(a.slug) if len(a.themes) > 1
-                               else {}) for a in site.articles}
+    order, by_theme = theme_order(site), site.scores.by_theme
+    main = {a.slug: a.themes[0] if len(a.themes) == 1 else main_theme(a, by_theme(a.slug), order)
+            for a in site.articles if a.themes}
     found = dict.fromkeys((a.slug for a in site.articles), Trail())
     for theme in site.themes:
         listed = site.articles_in(theme.slug)

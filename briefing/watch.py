@@ -57,6 +57,7 @@ from briefing.render import (
     make_environment,
     page_of,
     page_path,
+    theme_order,
 )
 from briefing.scores import Scores
 from briefing.seeds import is_seed_file
@@ -247,7 +248,8 @@ class Rebuilder:
             edited[0], themes=assigned_themes(scores))
         if (article.path, article.slug, article.date, article.updated, article.themes) != (
                 shown.path, shown.slug, shown.date, shown.updated, shown.themes) or main_theme(
-                site, article, {s.theme: s.score for s in scores}) != (theme and theme.slug):
+                article, {s.theme: s.score for s in scores}, theme_order(site)) != (
+                theme and theme.slug):
             return None
         scored = replace(site, scores=Scores.of({**site.scores, article.slug: scores}))
         markdown.use_memo(self._html)  # the rebuild then finds the body rendered
