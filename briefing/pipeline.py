@@ -163,7 +163,7 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         plans = normalize_seeds(project, config, themes, force, log)
         inputs = per_article.Inputs.of(config, themes, project.templates)
         publisher = Publisher(project.out, cache)
-        index = _loaded(cache, per_article.STATS, per_article.KeyIndex)
+        index = per_article.KeyIndex.loaded(cache.load(per_article.STATS))
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
         listed = listing.result() if listing and not any(p.action.writes for p in plans) \
@@ -362,8 +362,8 @@ class Reading:
     def remember(self, cache: BuildCache, started_ns: int) -> None:
         """Cache every live record (and only those) and the files' keys by identity."""
         cache.save_entries(per_article.RECORDS, self.records, self.known)
-        cache.save(per_article.STATS,
-                   per_article.KeyIndex(self.bodies.inputs.key, started_ns, self.seen))
+        index = per_article.KeyIndex.of(self.bodies.inputs.key, started_ns, self.seen)
+        cache.save(per_article.STATS, index.stored() if index else None)
 
 
 def read_articles(files: list[tuple[str, str]], inputs: per_article.Inputs, cache: BuildCache,
