@@ -44,7 +44,7 @@ from briefing.cache import memoized
 from briefing.classify import score_theme
 from briefing.config import Theme
 from briefing.conflicts import Disagreement, Said, disagreements
-from briefing.content import Article, with_theme
+from briefing.content import Article, article_digest, with_theme
 from briefing.entities import Mention, count_names
 from briefing.markdown import passages
 from briefing.similarity import Cosines, cosine, features, idf
@@ -729,7 +729,7 @@ def _day(value: date | datetime | None) -> date | None:
 def _digest_inputs(theme: Theme, articles: Sequence[Article], window: int = WINDOW) -> str:
     """Everything ``theme_digest`` reads: the theme, the count, the window's articles whole."""
     return fingerprint(repr(theme), str(window), str(len(articles)),
-                       *(repr(a) for a in articles[:window]))
+                       *map(article_digest, articles[:window]))
 
 
 @memoized("theme-digest", _digest_inputs)

@@ -6,6 +6,8 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -265,10 +267,16 @@ def by_month(articles: tuple[Article, ...]) -> list[Month]:
 
 
 def _grouped(articles: tuple[Article, ...]) -> list[Month]:
+    # Newest first, so a month's articles mostly come in one run: the runs are grouped
+    # (in C) rather than the articles one by one; months meet again are merged.
+    numbers = [when.year * 12 + when.month - 1 if when else -1
+               for when in map(attrgetter("date"), articles)]
     groups: dict[int, list[Article]] = {}
-    for article in articles:
-        when = article.date
-        groups.setdefault(when.year * 12 + when.month - 1 if when else -1, []).append(article)
+    start = 0
+    for month, run in groupby(numbers):
+        end = start + len(list(run))
+        groups.setdefault(month, []).extend(articles[start:end])
+        start = end
     return [Month(_month_label(slug), slug, tuple(members))
             for slug, members in ((_month_slug(month), members)
                                   for month, members in groups.items())]
