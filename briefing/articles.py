@@ -44,6 +44,7 @@ from briefing.content import Article, When, parse_article, split_front_matter
 from briefing.errors import BriefingError, Diagnostic
 from briefing.parallel import pool_map, pool_started
 from briefing.progress import Meter
+from briefing.project import Identity, identity
 from briefing.publish import Publisher, Written, stage
 from briefing.render import (
     MonthPage,
@@ -79,17 +80,9 @@ class Inputs:
         return cls(config, themes, templates, key)
 
 
-Identity = tuple[int, int, int, int]
-"""A file's size, modification and change times (ns) and inode: if all four are as
-when it was hashed, its bytes are too (unless it changed within the file system's
-clock resolution of that moment: see ``KeyIndex``)."""
 STATS = "content-stats"
 SETTLED_NS = 2_000_000_000
 """A file last changed this long before a build is past any timestamp's resolution."""
-
-
-def identity(stat: os.stat_result) -> Identity:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
 def settled(seen: Identity, hashed_ns: int) -> bool:
@@ -273,14 +266,13 @@ def oversized_key(size: int) -> str:
     return digest("oversized", str(size))
 
 
-def current_keys(files: list[tuple[str, str]], inputs: Inputs,
+def current_keys(files: list[tuple[str, str]], identities: list[Identity], inputs: Inputs,
                  index: KeyIndex | None) -> dict[str, tuple[Identity, str]]:
-    """Every content file's identity and key (``files``: name, path), reading only the
-    files whose identity does not vouch for their last key; an oversized file is keyed by
-    its size."""
+    """Every content file's identity and key (``files``: name, path; ``identities``: as
+    listed), reading only the files whose identity does not vouch for their last key; an
+    oversized file is keyed by its size."""
     found = {}
-    for name, path in files:
-        seen = identity(os.stat(path))
+    for (name, path), seen in zip(files, identities, strict=True):
         key = index.key(name, seen, inputs) if index else None
         if key is None:
             read_now = read(name, path, inputs)

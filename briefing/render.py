@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
@@ -331,15 +331,24 @@ def trail(site: Site, article: Article) -> Trail:
     return trails(site)[article.slug]
 
 
+def main_theme(article: Article, scores: Mapping[str, float],
+               order: Mapping[str, int]) -> str | None:
+    """The theme an article's trail follows: of its themes, the best-scoring one
+    (``scores``: by theme), ties going to the editor's order (``order``: by theme)."""
+    if len(article.themes) < 2:
+        return article.themes[0] if article.themes else None
+    return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
+
+
+def theme_order(site: Site) -> dict[str, int]:
+    """Each theme's place in themes.yaml."""
+    return {t.slug: index for index, t in enumerate(site.themes)}
+
+
 def trails(site: Site) -> dict[str, Trail]:
     """Every article's trail, in site order: one pass over each theme's list."""
-    order = {t.slug: index for index, t in enumerate(site.themes)}
-
-    def best(article: Article) -> str:
-        scores = site.scores.by_theme(article.slug)
-        return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
-
-    main = {a.slug: a.themes[0] if len(a.themes) == 1 else best(a)
+    order, by_theme = theme_order(site), site.scores.by_theme
+    main = {a.slug: a.themes[0] if len(a.themes) == 1 else main_theme(a, by_theme(a.slug), order)
             for a in site.articles if a.themes}
     found = dict.fromkeys((a.slug for a in site.articles), Trail())
     for theme in site.themes:
