@@ -888,7 +888,12 @@ def build_digest(themes: Sequence[Theme], articles: Sequence[Article],
     same = _SameClaim()
     digests = _bottom_lines(themes, [theme_digest(t, with_theme(articles, t.slug), window)
                                      for t in themes], same)
+    return Digest(digests, _top_points(digests, same), edition_of(articles))
+
+
+def edition_of(articles: Sequence[Article]) -> date | None:
+    """The edition's date: the latest day an article is dated."""
     # _day inlined: this is a pass over the whole archive.
     days = [when.date() if isinstance(when, datetime) else when
             for when in map(operator.attrgetter("date"), articles) if when is not None]
-    return Digest(digests, _top_points(digests, same), max(days, default=None))
+    return max(days, default=None)

@@ -14,6 +14,8 @@ import os
 from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cache as cache_once
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -25,7 +27,7 @@ from briefing.cache import BuildCache, digest, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
-from briefing.digest import WINDOW, build_digest
+from briefing.digest import build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME
 from briefing.parallel import Forked
@@ -182,15 +184,18 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         ordered = arrange(config, themes, read.articles, read.scores)
         with per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
                                          meter) as article_pages:
-            # Meanwhile: the digest, the pages and feeds drawn from many articles, the cache.
-            site = digested(replace(ordered, articles=_with_shown_bodies(ordered, read.bodies)))
+            # Meanwhile: the pages and feeds drawn from many articles (each made, and the
+            # digest with them, only when what it shows changed), and the cache.
+            site = replace(ordered, articles=_with_shown_bodies(ordered, read.bodies))
             markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
-            pages = render.aggregate_pages(per_article.environment(), site, project.templates)
+            pages = render.aggregate_files(per_article.environment(), site,
+                                           cache_once(partial(digested, site)), read.keys,
+                                           inputs.key)
             feed_files = feeds.feed_files(site)
-            for output in pages:
-                publisher.put(output)
-            for deferred in feed_files:
+            for deferred in (*pages, *feed_files):
                 publisher.offer(deferred)
+            for output in render.assets(project.templates):
+                publisher.put(output)
             read.remember(cache, started_ns)
             memo.keep_only_used()
             save_memos()
@@ -219,12 +224,13 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
 
 
 def _with_shown_bodies(site: Site, bodies: per_article.Bodies) -> tuple[Article, ...]:
-    """Load the bodies that the digest (each theme's newest ``WINDOW``) and the feeds (the
-    newest ``feed_size``, of the site and of each theme) read; the rest stay unread."""
+    """Load the bodies that the digest (each theme's newest ``digest_window``) and the feeds
+    (the newest ``feed_size``, of the site and of each theme) read; the rest stay unread."""
     shown = {a.slug for a in site.articles[:site.config.feed_size]}
     for theme in site.themes:
         members = site.articles_in(theme.slug)
-        shown.update(a.slug for a in members[:max(WINDOW, site.config.feed_size)])
+        shown.update(a.slug for a in members[:max(site.config.digest_window,
+                                                  site.config.feed_size)])
     return tuple(bodies.fill(a) if a.slug in shown else a for a in site.articles)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
@@ -16,9 +16,11 @@ from weakref import WeakKeyDictionary
 import jinja2
 from markupsafe import Markup
 
+from briefing.cache import digest
 from briefing.classify import TermMatch
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, When
+from briefing.digest import edition_of
 from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
 from briefing.markdown import to_html
@@ -414,31 +416,80 @@ def article_page(env: jinja2.Environment, site: Site, article: Article,
 
 
 def aggregate_pages(env: jinja2.Environment, site: Site, templates_dir: Path) -> list[OutputFile]:
-    """The pages drawn from many articles (front page, archive, themes...), then the assets.
+    """The pages drawn from many articles (front page, archive, themes...), then the assets."""
+    return [file.output() for file in aggregate_files(env, site, lambda: site)] \
+        + assets(templates_dir)
 
-    Each lists at most ``LISTED`` articles, so their cost does not grow with the archive;
-    the month pages (``month_pages``) list the rest.
+
+def aggregate_files(env: jinja2.Environment, site: Site, briefed: Callable[[], Site],
+                    keys: Mapping[str, str] | None = None, salt: str = "") -> list[Deferred]:
+    """The pages drawn from many articles (front page, archive, themes...), each made
+    only when asked, from the site with its briefing (``briefed``: the digest is needed
+    only for a page made).
+
+    Each lists at most ``LISTED`` articles, so their cost does not grow with the archive
+    (the month pages list the rest), and each is keyed by all it shows: the articles it
+    lists (``keys``: each one's key, by slug; None: pages not keyed), its counts and months,
+    the articles the briefing is drawn from, and ``salt`` (settings, templates and code).
     """
-    common = _common(site)
-    pages = [_page(env, "index.html", "index.html", **common),
-             _page(env, "archive.html", "archive/index.html", months=by_month(site.articles),
-                   newest=by_month(site.articles[:LISTED]), **common),
+    def keyed(path: str, *parts: str) -> str:
+        return digest(salt, path, *parts) if keys is not None else ""
+
+    def listed(articles: Sequence[Article]) -> list[str]:
+        return [keys[a.slug] for a in articles] if keys is not None else []
+
+    briefing = _briefing_parts(site, keys) if keys is not None else []
+    counts = [str(len(site.articles_in(t.slug))) for t in site.themes]
+    months = by_month(site.articles)
+    files = [Deferred("index.html", keyed("index.html", str(len(site.articles)), *counts,
+                                          *briefing),
+                      partial(_made, env, briefed, "index.html", "index.html")),
+             Deferred("archive/index.html", keyed("archive/index.html", *_month_parts(months),
+                                                  *listed(site.articles[:LISTED])),
+                      partial(_made, env, briefed, "archive.html", "archive/index.html",
+                              months=months, newest=by_month(site.articles[:LISTED]))),
              # Served for any missing path at any depth, so its links start from the site root.
-             _page(env, "404.html", "404.html", root=urlsplit(site.config.base_url).path,
-                   **common)]
+             Deferred("404.html", keyed("404.html"),
+                      partial(_made, env, briefed, "404.html", "404.html",
+                              root=urlsplit(site.config.base_url).path))]
     if site.config.search:
-        pages.append(_page(env, "search.html", "search/index.html", **common))
+        files.append(Deferred("search/index.html", keyed("search/index.html"),
+                              partial(_made, env, briefed, "search.html", "search/index.html")))
     for theme in site.themes:
         # A theme page announces its own feeds first, then the site's.
+        members, path = site.articles_in(theme.slug), f"themes/{theme.slug}/index.html"
+        theme_months = by_month(members)
+        key = keyed(path, str(len(members)), *_month_parts(theme_months),
+                    *listed(members[:LISTED]), *briefing)
+        files.append(Deferred(path, key, partial(
+            _made, env, briefed, "theme.html", path, theme=theme, articles=members[:LISTED],
+            total=len(members), months=theme_months, current_theme=theme.slug,
+            feed_links=feed_links(site.config, theme))))
+    return files
+
+
+def _made(env: jinja2.Environment, briefed: Callable[[], Site], template: str, path: str,
+          root: str | None = None, **context: Any) -> bytes:
+    return _page(env, template, path, root, **_common(briefed()) | context).data
+
+
+def _briefing_parts(site: Site, keys: Mapping[str, str]) -> list[str]:
+    """What the briefing is drawn from (``digest.build_digest``): each theme's count and
+    newest ``digest_window`` articles, and the edition's date."""
+    window = site.config.digest_window
+    parts = [str(window), str(edition_of(site.articles))]
+    for theme in site.themes:
         members = site.articles_in(theme.slug)
-        pages.append(_page(env, "theme.html", f"themes/{theme.slug}/index.html", theme=theme,
-                           articles=members[:LISTED], total=len(members),
-                           months=by_month(members), current_theme=theme.slug,
-                           **common | {"feed_links": feed_links(site.config, theme)}))
-    return pages + _assets(templates_dir)
+        parts += [theme.slug, str(len(members)), *(keys[a.slug] for a in members[:window])]
+    return parts
 
 
-def _assets(templates_dir: Path) -> list[OutputFile]:
+def _month_parts(months: list[Month]) -> list[str]:
+    return [f"{month.slug} {len(month.articles)}" for month in months]
+
+
+def assets(templates_dir: Path) -> list[OutputFile]:
+    """The static files shipped with the templates (``templates/assets/``)."""
     folder = templates_dir / ASSETS_DIR
     if not folder.is_dir():
         return []

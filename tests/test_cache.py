@@ -219,6 +219,46 @@ def test_feeds_are_made_again_only_when_what_they_show_changed(
     assert tree(project.out) == clean_build(project, tmp_path)
 
 
+def test_pages_drawn_from_many_articles_are_made_again_only_when_what_they_show_changed(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The front page, archive and theme pages list the newest articles, count them by
+    month and show the briefing drawn from each theme's newest: an edit to an article in
+    none of those keeps them all (and the briefing is not even made)."""
+    from briefing import render
+
+    add_many_articles(project)
+    pipeline.build(project)
+    made: list[str] = []
+    briefed: list[int] = []
+    real_made, real_digested = render._made, pipeline.digested
+    monkeypatch.setattr(render, "_made", lambda env, site, template, path, *args, **kw: (
+        made.append(path) or real_made(env, site, template, path, *args, **kw)))
+    monkeypatch.setattr(pipeline, "digested", lambda site: (
+        briefed.append(1) or real_digested(site)))
+    config, themes = pipeline.load_settings(project)
+    ordered = newest_first(pipeline.load_articles(project, themes, pipeline.Collector()), config)
+    oldest = [a for a in ordered if a.slug.startswith("extra-")][-1]
+    newest = ordered[0]
+    assert ordered.index(oldest) >= LISTED and oldest.themes == ("compute",)
+    assert [a for a in ordered if "compute" in a.themes].index(oldest) >= LISTED
+    edit(project.root / oldest.path, "\n\n", "\n\nAn edited first paragraph.\n\n")
+    pipeline.build(project)
+    assert made == [] and briefed == []
+    assert tree(project.out) == clean_build(project, tmp_path)
+    made.clear()
+    briefed.clear()
+    edit(project.root / newest.path, "\n\n", "\n\nAn edited first paragraph.\n\n")
+    pipeline.build(project)
+    assert "index.html" in made and "404.html" not in made and briefed == [1]
+    assert {f"themes/{t}/index.html" for t in newest.themes} <= set(made)
+    assert tree(project.out) == clean_build(project, tmp_path)
+    made.clear()
+    (project.root / oldest.path).unlink()  # the archive's and its themes' counts change
+    pipeline.build(project)
+    assert {"index.html", "archive/index.html"} <= set(made)
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
 def test_a_page_changed_by_hand_in_site_is_restored(project: Project, tmp_path: Path) -> None:
     page = project.out / "articles/openai-is-sunsetting-sora/index.html"
     page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-x"))
