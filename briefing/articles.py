@@ -26,7 +26,7 @@ import copyreg
 import os
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
@@ -50,7 +50,10 @@ from briefing.publish import Publisher, Written, stage
 from briefing.render import (
     MonthPage,
     PageItem,
+    article_path,
+    items_showing,
     make_environment,
+    month_pages,
     page_items,
     page_of,
     page_path,
@@ -399,15 +402,17 @@ def page_key(item: PageItem, keys: Mapping[str, str]) -> str:
 
 @contextmanager
 def pages_rendering(site: Site, inputs: Inputs, keys: Mapping[str, str], publisher: Publisher,
-                    bodies: Bodies | None = None,
-                    meter: Meter | None = None) -> Iterator[Callable[[], int]]:
+                    bodies: Bodies | None = None, meter: Meter | None = None,
+                    changed: Collection[str] | None = None) -> Iterator[Callable[[], int]]:
     """Start rendering the article pages and month pages site/ lacks, on every core, while
     the caller goes on (``site`` needs no digest: these pages do not show it); call what
     it yields to wait for them and take them in. It returns the number of month pages.
 
-    A page site/ holds from the same inputs (``page_key``) is kept.
+    A page site/ holds from the same inputs (``page_key``) is kept. ``changed``: the slugs
+    of the articles changed since the last build, when nothing else did and none of them
+    moved (see ``render.items_showing``): then only the pages showing them are keyed.
     """
-    kept, todo = _plan(site, keys, publisher)
+    kept, todo = _plan(site, keys, publisher, changed)
     work = PageWork(site, tuple(todo), bodies, publisher.staging, keys)
     try:
         with pool_started(render_page, range(len(todo)), start_worker, (inputs, work)) as rendered:
@@ -422,16 +427,42 @@ _Page = tuple[str, str, Written]
 _Rendered = Iterable[_Page]
 
 
-def _plan(site: Site, keys: Mapping[str, str],
-          publisher: Publisher) -> tuple[list[tuple[str, str]], list[PageItem]]:
-    """The pages site/ holds from the same inputs (path, key), and the pages to render."""
+def _plan(site: Site, keys: Mapping[str, str], publisher: Publisher,
+          changed: Collection[str] | None = None) -> tuple[list[str], list[PageItem]]:
+    """The pages site/ holds from the same inputs (by path), and the pages to render."""
     if publisher.whole:  # nothing to keep: each page is keyed where it is rendered
         return [], list(page_items(site))
-    kept, todo = [], []
-    for item in page_items(site):
-        path, key = page_path(item), page_key(item, keys)
-        if publisher.can_keep(path, key):
-            kept.append((path, key))
+    if changed is not None:
+        planned = _plan_around(site, keys, publisher, changed)
+        if planned is not None:
+            return planned
+    return _sorted_out(page_items(site), keys, publisher, [])
+
+
+def _plan_around(site: Site, keys: Mapping[str, str], publisher: Publisher,
+                 changed: Collection[str]) -> tuple[list[str], list[PageItem]] | None:
+    """``_plan`` when only the articles ``changed`` changed and none of them moved: the
+    pages showing one are keyed; every other page is the last build's, untouched in
+    site/ (None when one is not: then every page is keyed)."""
+    months = month_pages(site)
+    items = items_showing(site, changed, months)
+    showing = {page_path(item) for item in items}
+    others = [path for path in (*(m.path for m in months), *map(article_path, site.articles))
+              if path not in showing]
+    touched = publisher.touched()
+    if any(path not in publisher.previous or path in touched for path in others):
+        return None
+    return _sorted_out(items, keys, publisher, others)
+
+
+def _sorted_out(items: Iterable[PageItem], keys: Mapping[str, str], publisher: Publisher,
+                kept: list[str]) -> tuple[list[str], list[PageItem]]:
+    """The ``items`` site/ holds from their ``page_key`` added to ``kept``, and the rest."""
+    todo = []
+    for item in items:
+        path = page_path(item)
+        if publisher.can_keep(path, page_key(item, keys)):
+            kept.append(path)
         else:
             todo.append(item)
     return kept, todo
@@ -446,12 +477,12 @@ def _metered(rendered: _Rendered, total: int, meter: Meter | None) -> _Rendered:
         yield page
 
 
-def _take_in(publisher: Publisher, kept: list[tuple[str, str]], rendered: _Rendered,
+def _take_in(publisher: Publisher, kept: list[str], rendered: _Rendered,
              articles: int) -> int:
     """Keep and adopt the pages found; returns how many were month pages."""
+    for path in kept:
+        publisher.keep(path, publisher.previous[path].key)  # kept: made from that very key
     pages = len(kept)
-    for path, key in kept:
-        publisher.keep(path, key)
     for path, key, written in rendered:
         publisher.adopt(path, key, written)
         pages += 1

@@ -35,7 +35,7 @@ from briefing.progress import Meter
 from briefing.project import Listing, Project, content_files, list_content
 from briefing.publish import Publisher
 from briefing.render import Deferred, OutputFile
-from briefing.scores import PackedScores, Scores
+from briefing.scores import PackedScores, Scores, unpack_scores
 from briefing.seeds import read_seed, seed_paths
 from briefing.site import Site, newest_first
 from briefing.write import contained, write_text_file
@@ -183,7 +183,8 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         read = read_articles(files, inputs, cache, log, meter, index, current)
         ordered = arrange(config, themes, read.articles, read.scores)
         with per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
-                                         meter) as article_pages:
+                                         meter, _changed_in_place(inputs, index, read)) \
+                as article_pages:
             # Meanwhile: the pages and feeds drawn from many articles (each made, and the
             # digest with them, only when what it shows changed), and the cache.
             site = replace(ordered, articles=_with_shown_bodies(ordered, read.bodies))
@@ -232,6 +233,45 @@ def _with_shown_bodies(site: Site, bodies: per_article.Bodies) -> tuple[Article,
         shown.update(a.slug for a in members[:max(site.config.digest_window,
                                                   site.config.feed_size)])
     return tuple(bodies.fill(a) if a.slug in shown else a for a in site.articles)
+
+
+def _changed_in_place(inputs: per_article.Inputs, index: per_article.KeyIndex | None,
+                      read: Reading) -> set[str] | None:
+    """The slugs of the articles whose files changed since the last build, if that is all
+    that changed: no file came or went, and each changed one is an article still, with
+    its slug, date and themes (and main theme), so every list, month and trail is as it
+    was. None otherwise, or when too many changed for it to matter."""
+    if index is None or index.inputs != inputs.key or len(read.seen) != len(index.at):
+        return None
+    order = {theme.slug: at for at, theme in enumerate(inputs.themes)}
+    changed = set()
+    for name, (_, key) in read.seen.items():
+        last = index.last_key(name)
+        if last == key:
+            continue
+        before, now = read.known.get(last or ""), read.records.get(key)
+        if before is None or now is None or len(changed) == MAX_CHANGED_IN_PLACE \
+                or _place(before, order) is None or _place(before, order) != _place(now, order):
+            return None
+        changed.add(now.article.slug)  # type: ignore[union-attr]  # placed: an article
+    return changed
+
+
+MAX_CHANGED_IN_PLACE = 20
+"""Beyond this many articles changed, every page is keyed (it then costs little more)."""
+
+
+def _place(record: per_article.Record, order: Mapping[str, int]) -> tuple[object, ...] | None:
+    """What puts an article where it is in every list: slug, date, themes, main theme."""
+    article = record.article
+    if article is None:
+        return None
+    scores = unpack_scores(record.scores)
+    # As ``read_articles`` gives them: themes.yaml's of those set, else the classifier's.
+    themes = tuple(t for t in article.themes if t in order) or assigned_themes(scores)
+    placed = replace(article, themes=themes)
+    return (article.slug, article.date, themes,
+            render.main_theme(placed, {s.theme: s.score for s in scores}, order))
 
 
 def _fingerprint(inputs: per_article.Inputs, seen: _Seen) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
@@ -329,8 +329,39 @@ class Trail(NamedTuple):
 
 
 def trail(site: Site, article: Article) -> Trail:
-    """The article's best-scoring theme (ties: the editor's theme order) and its neighbours."""
-    return trails(site)[article.slug]
+    """The article's best-scoring theme (ties: the editor's theme order) and its neighbours
+    (``trails`` finds every article's at once)."""
+    main = main_theme(article, site.scores.by_theme(article.slug), theme_order(site))
+    if main is None:
+        return Trail()
+    listed = site.articles_in(main)
+    at = _position(listed, article)
+    return Trail(site.theme(main), listed[at - 1] if at else None,
+                 listed[at + 1] if at + 1 < len(listed) else None)
+
+
+def _position(articles: Sequence[Article], article: Article) -> int:
+    """Where ``article`` is in ``articles`` (by identity: no field is compared)."""
+    return next(at for at, listed in enumerate(articles) if listed is article)
+
+
+def items_showing(site: Site, slugs: Collection[str],
+                  months: list[MonthPage]) -> list[PageItem]:
+    """The pages (of ``page_items``; ``months``: the month pages) that show one of the
+    articles ``slugs``: their own, those whose trail passes by one, the month pages
+    listing one. An edit that moves no article changes no other page."""
+    order, by_theme = theme_order(site), site.scores.by_theme
+    shown = {}
+    for article in (a for a in site.articles if a.slug in slugs):
+        shown[article.slug] = article
+        for slug in article.themes:
+            listed = site.articles_in(slug)
+            at = _position(listed, article)
+            for near in listed[max(at - 1, 0):at] + listed[at + 1:at + 2]:
+                if main_theme(near, by_theme(near.slug), order) == slug:
+                    shown[near.slug] = near
+    return [*(page for page in months if any(a.slug in slugs for a in page.month.articles)),
+            *((a, trail(site, a)) for a in site.articles if a.slug in shown)]
 
 
 def main_theme(article: Article, scores: Mapping[str, float],

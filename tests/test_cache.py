@@ -259,6 +259,29 @@ def test_pages_drawn_from_many_articles_are_made_again_only_when_what_they_show_
     assert tree(project.out) == clean_build(project, tmp_path)
 
 
+def test_an_edit_that_moves_no_article_keys_only_the_pages_showing_it(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new title shows on the article's page, its neighbours' and its month pages: only
+    those are keyed (and made). A new date moves it: every page is keyed again."""
+    add_many_articles(project)
+    pipeline.build(project)
+    keyed: list[str] = []
+    real = per_article.page_key
+    monkeypatch.setattr(per_article, "page_key", lambda item, keys: (
+        keyed.append(pipeline.render.page_path(item)) or real(item, keys)))
+    middle = project.content / "extra-20.md"
+    edit(middle, 'title: "Helix Labs weighs', 'title: "Helix Labs now weighs')
+    report = pipeline.build(project)
+    assert "articles/extra-20/index.html" in keyed and len(keyed) < 12, keyed
+    assert report.files_written >= 4  # its page, two neighbours', its month's (and theme's)
+    assert tree(project.out) == clean_build(project, tmp_path)
+    keyed.clear()
+    edit(middle, "date: 2024-", "date: 2021-")
+    pipeline.build(project)
+    assert len(keyed) > LISTED
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
 def test_a_page_changed_by_hand_in_site_is_restored(project: Project, tmp_path: Path) -> None:
     page = project.out / "articles/openai-is-sunsetting-sora/index.html"
     page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-x"))
