@@ -45,7 +45,8 @@ from briefing.classify import score_theme
 from briefing.config import Theme
 from briefing.conflicts import Disagreement, Said, disagreements
 from briefing.content import Article, article_digest, with_theme
-from briefing.entities import Mention, count_names
+from briefing.edition import Digest, KeyPoint, ThemeDigest, TimelineEntry, edition_of
+from briefing.entities import count_names
 from briefing.markdown import passages
 from briefing.similarity import Cosines, cosine, features, idf
 from briefing.statement import Statement
@@ -90,65 +91,6 @@ _COMMENTARY = re.compile(
     r"whether|if|question is|fits? a|in other words|is a (?:genuine|stark|clear|"
     r"notable|calculated))\b", re.IGNORECASE)
 """Words of analysis or speculation: a lead prefers a reported fact without them."""
-
-
-@dataclass(frozen=True, slots=True)
-class KeyPoint:
-    """A claim, stated by its most representative sentence, with every supporting one."""
-
-    text: str
-    statements: tuple[Statement, ...]
-    """The representative first, then the others, newest article first."""
-    sources: int
-    """Independent sources: distinct publishers (articles when no publisher is known)."""
-    relevance: float
-    themes: tuple[str, ...] = ()
-
-    @property
-    def lead(self) -> Statement:
-        return self.statements[0]
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """A dated event (or a publication), with the sentences that mention it."""
-
-    when: date
-    precision: Precision
-    label: str
-    statements: tuple[Statement, ...]
-    inferred_year: bool = False
-    published: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ThemeDigest:
-    """One theme's briefing."""
-
-    theme: str
-    articles: int
-    window: int
-    """How many articles the briefing read (the theme's newest)."""
-    bottom_line: tuple[Statement, ...] = ()
-    key_points: tuple[KeyPoint, ...] = ()
-    bottom_line_options: tuple[tuple[Statement, ...], ...] = ()
-    """Per key point, its sentences fit for a bottom line, best first (``build_digest``
-    picks the bottom line from them, so themes do not repeat one another)."""
-    disagreements: tuple[Disagreement, ...] = ()
-    timeline: tuple[TimelineEntry, ...] = ()
-    names: tuple[Mention, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """The briefing of every theme, and the edition's top points across themes."""
-
-    themes: tuple[ThemeDigest, ...] = ()
-    top_points: tuple[KeyPoint, ...] = ()
-    edition: date | None = None
-
-    def theme(self, slug: str) -> ThemeDigest | None:
-        return next((t for t in self.themes if t.theme == slug), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -889,11 +831,3 @@ def build_digest(themes: Sequence[Theme], articles: Sequence[Article],
     digests = _bottom_lines(themes, [theme_digest(t, with_theme(articles, t.slug), window)
                                      for t in themes], same)
     return Digest(digests, _top_points(digests, same), edition_of(articles))
-
-
-def edition_of(articles: Sequence[Article]) -> date | None:
-    """The edition's date: the latest day an article is dated."""
-    # _day inlined: this is a pass over the whole archive.
-    days = [when.date() if isinstance(when, datetime) else when
-            for when in map(operator.attrgetter("date"), articles) if when is not None]
-    return max(days, default=None)

@@ -27,7 +27,6 @@ from briefing.cache import BuildCache, digest, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
-from briefing.digest import build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME
 from briefing.parallel import Forked
@@ -577,6 +576,9 @@ def arrange(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Articl
 
 def digested(site: Site) -> Site:
     """The site with its briefing: each theme's digest of its newest articles."""
+    from briefing.digest import build_digest  # here: a build whose pages showing the
+    # briefing are all kept never loads the digest's code
+
     return replace(site, digest=build_digest(site.themes, site.articles,
                                              site.config.digest_window))
 

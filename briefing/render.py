@@ -20,7 +20,7 @@ from briefing.cache import digest
 from briefing.classify import TermMatch
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, When
-from briefing.digest import edition_of
+from briefing.edition import edition_of
 from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
 from briefing.markdown import to_html

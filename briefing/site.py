@@ -10,7 +10,7 @@ from operator import attrgetter
 from briefing.classify import ThemeScore, assigned_themes
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, as_datetime, with_theme
-from briefing.digest import Digest, ThemeDigest
+from briefing.edition import Digest, ThemeDigest
 from briefing.scores import Scores
 
 
