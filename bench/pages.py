@@ -63,7 +63,7 @@ class Bench:
         config, themes = load_settings(project, None)
         self.inputs = articles.Inputs.of(config, themes, project.templates)
         cache = BuildCache(project.root)
-        index = cache.load(articles.STATS)
+        index = articles.KeyIndex.loaded(cache.load(articles.STATS))
         self.read: Reading = read_articles(content_files(project), self.inputs, cache,
                                            Collector(), index=index)
         assert self.read.bodies.unread, "build the project once first"

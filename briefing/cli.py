@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from briefing import __version__, pipeline
+from briefing import __version__
 from briefing.errors import BriefingError, Severity
-from briefing.pipeline import Project, Report
+from briefing.parallel import Forked
 from briefing.progress import TerminalMeter
+from briefing.project import Project, list_content
+
+if TYPE_CHECKING:  # the build's modules load once content/ is being listed (see main)
+    from briefing.pipeline import Report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,10 +77,15 @@ def _add_seed_options(command: argparse.ArgumentParser) -> None:
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     """The command line: ``main``, then exit with its status."""
     status = main(argv, one_shot=True)
-    # Exit without CPython's last full collection: it would walk every object the build
-    # made (a tenth of a second on a large archive) only for the process to end.
-    gc.freeze()
-    sys.exit(status)
+    # End without CPython's clean-up, which would free the build's objects one by one
+    # (tens of ms on a large archive) for a process about to end. The command closed
+    # everything it wrote and waited for every process it started: only the standard
+    # streams remain to be flushed.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None, one_shot: bool = False) -> int:
@@ -91,10 +102,15 @@ def main(argv: Sequence[str] | None = None, one_shot: bool = False) -> int:
         project = Project.at(args.root, seeds=getattr(args, "seeds", None),
                              content=getattr(args, "content", None),
                              out=getattr(args, "out", None))
+        # Listing content/ is some ten thousand system calls on a large archive: a child
+        # process makes them while this one loads the build's modules.
+        listing = Forked(partial(list_content, project)) if command == "build" else None
+        from briefing import pipeline
+
         if command == "build":
             with TerminalMeter() as meter:
                 report = pipeline.build(project, getattr(args, "base_url", None),
-                                        getattr(args, "force", False), meter)
+                                        getattr(args, "force", False), meter, listing)
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
         elif command == "serve":

@@ -44,7 +44,7 @@ from briefing.cache import memoized
 from briefing.classify import score_theme
 from briefing.config import Theme
 from briefing.conflicts import Disagreement, Said, disagreements
-from briefing.content import Article
+from briefing.content import Article, article_digest, with_theme
 from briefing.entities import Mention, count_names
 from briefing.markdown import passages
 from briefing.similarity import Cosines, cosine, features, idf
@@ -729,7 +729,7 @@ def _day(value: date | datetime | None) -> date | None:
 def _digest_inputs(theme: Theme, articles: Sequence[Article], window: int = WINDOW) -> str:
     """Everything ``theme_digest`` reads: the theme, the count, the window's articles whole."""
     return fingerprint(repr(theme), str(window), str(len(articles)),
-                       *(repr(a) for a in articles[:window]))
+                       *map(article_digest, articles[:window]))
 
 
 @memoized("theme-digest", _digest_inputs)
@@ -769,28 +769,46 @@ def theme_digest(theme: Theme, articles: Sequence[Article], window: int = WINDOW
     )
 
 
-def _same_claim(a: KeyPoint, b: KeyPoint) -> bool:
-    """Two points (of different themes) citing mostly the same sentences state one claim."""
-    shared = {(s.slug, s.anchor, s.text) for s in a.statements} & {
-        (s.slug, s.anchor, s.text) for s in b.statements}
-    return len(shared) >= 0.5 * min(len(a.statements), len(b.statements))
+_Cited = frozenset[tuple[str, str, str]]
 
 
-def _top_points(digests: Sequence[ThemeDigest]) -> tuple[KeyPoint, ...]:
+class _SameClaim:
+    """Whether two points (of different themes) state one claim: they cite mostly the
+    same sentences. Each point's sentences are gathered into a set once, by its
+    ``statements`` (which ``replace`` keeps), since the edition compares every pair of
+    key points, several times over."""
+
+    def __init__(self) -> None:
+        self._cited: dict[int, tuple[tuple[Statement, ...], _Cited]] = {}
+        """By id of a point's statements, which the entry holds: an id is not reused."""
+
+    def cited(self, point: KeyPoint) -> _Cited:
+        found = self._cited.get(id(point.statements))
+        if found is None:
+            found = self._cited[id(point.statements)] = (point.statements, frozenset(
+                (s.slug, s.anchor, s.text) for s in point.statements))
+        return found[1]
+
+    def __call__(self, a: KeyPoint, b: KeyPoint) -> bool:
+        shared = self.cited(a) & self.cited(b)
+        return len(shared) >= 0.5 * min(len(a.statements), len(b.statements))
+
+
+def _top_points(digests: Sequence[ThemeDigest], same: _SameClaim) -> tuple[KeyPoint, ...]:
     """The best points across themes; a point several themes share is shown once."""
     merged: list[KeyPoint] = []
     for point in sorted((p for d in digests for p in d.key_points),
                         key=lambda p: (-p.sources, -p.relevance, p.lead.slug, p.lead.anchor)):
-        index = next((i for i, m in enumerate(merged) if _same_claim(point, m)), None)
+        index = next((i for i, m in enumerate(merged) if same(point, m)), None)
         if index is None:
             merged.append(point)
         else:
-            same = merged[index]
-            merged[index] = replace(same, themes=tuple(dict.fromkeys(same.themes + point.themes)))
+            first = merged[index]
+            merged[index] = replace(first, themes=tuple(dict.fromkeys(first.themes + point.themes)))
     return tuple(merged[:TOP_POINTS])
 
 
-def _owners(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
+def _owners(themes: Sequence[Theme], digests: Sequence[ThemeDigest], same: _SameClaim
             ) -> dict[tuple[str, int], str]:
     """For each key point (theme, rank), the theme whose claim it most is: among the themes
     stating the same claim, the one that ranks it highest, then the one it is most relevant
@@ -802,7 +820,7 @@ def _owners(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
     owners = {}
     for theme, rank, point in points:
         rivals = [(theme, rank, point)] + [(t, r, q) for t, r, q in points
-                                           if t != theme and _same_claim(point, q)]
+                                           if t != theme and same(point, q)]
         owners[(theme, rank)] = min(rivals, key=lambda r: (
             r[1], -r[2].relevance / threshold[r[0]], order.get(r[0], 0)))[0]
     return owners
@@ -821,7 +839,7 @@ _STAGES = (("own", True, BOTTOM_LINE), ("free", True, BOTTOM_LINE),
 facts only or commentary too, and how many lines a theme may reach in the pass."""
 
 
-def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
+def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest], same: _SameClaim
                   ) -> tuple[ThemeDigest, ...]:
     """Bottom lines that do not repeat one another across themes, where the themes allow.
 
@@ -831,12 +849,12 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
     lines takes any sentence not yet used. A line that restates one already in the same
     bottom line (cosine of their words and concepts at RESTATES or more) is skipped.
     """
-    owners = _owners(themes, digests)
+    owners = _owners(themes, digests, same)
     chosen: dict[str, list[tuple[int, KeyPoint, Statement]]] = {d.theme: [] for d in digests}
     used: set[Statement] = set()
 
     def elsewhere(theme: str, point: KeyPoint) -> bool:
-        return any(_same_claim(point, q) for t, picks in chosen.items() if t != theme
+        return any(same(point, q) for t, picks in chosen.items() if t != theme
                    for _, q, _ in picks)
 
     def fresh(option: Statement, picks: list[tuple[int, KeyPoint, Statement]]) -> bool:
@@ -867,11 +885,10 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest]
 def build_digest(themes: Sequence[Theme], articles: Sequence[Article],
                  window: int = WINDOW) -> Digest:
     """The whole edition's briefing; ``articles`` newest first, each with its final themes."""
-    by_theme: dict[str, list[Article]] = {t.slug: [] for t in themes}
-    for article in articles:
-        for slug in dict.fromkeys(article.themes):  # in each theme's list once, in order
-            if slug in by_theme:
-                by_theme[slug].append(article)
-    digests = _bottom_lines(themes, [theme_digest(t, by_theme[t.slug], window) for t in themes])
-    dates = [_day(a.date) for a in articles if a.date is not None]
-    return Digest(digests, _top_points(digests), max((d for d in dates if d), default=None))
+    same = _SameClaim()
+    digests = _bottom_lines(themes, [theme_digest(t, with_theme(articles, t.slug), window)
+                                     for t in themes], same)
+    # _day inlined: this is a pass over the whole archive.
+    days = [when.date() if isinstance(when, datetime) else when
+            for when in map(operator.attrgetter("date"), articles) if when is not None]
+    return Digest(digests, _top_points(digests, same), max(days, default=None))

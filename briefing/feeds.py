@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 
 from briefing.cache import digest
 from briefing.config import Theme
-from briefing.content import Article, as_datetime
+from briefing.content import Article, article_digest, as_datetime
 from briefing.errors import BriefingError
 from briefing.feedlinks import ATOM, FORMATS, JSON_FEED, RSS, FeedFormat, feed_folder, feed_title
 from briefing.render import Deferred, OutputFile, article_html
@@ -188,7 +188,7 @@ class _Channels:
         """Everything ``channel(theme)`` is made from: settings, the feeds' dates, and the
         articles shown, whole (bodies included), so an edit to any of them changes it."""
         return digest(repr(self.site.config), repr(theme), repr(self.stamp), repr(self.undated),
-                      *(repr(a) for a in self.shown(theme)))
+                      *map(article_digest, self.shown(theme)))
 
 
 def feed_files(site: Site) -> list[Deferred]:

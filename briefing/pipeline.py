@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import os
-import time
 from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,11 +28,13 @@ from briefing.content import Article, parse_article
 from briefing.digest import WINDOW, build_digest
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME
+from briefing.parallel import Forked
 from briefing.progress import Meter
+from briefing.project import Listing, Project, content_files, list_content
 from briefing.publish import Publisher
 from briefing.render import Deferred, OutputFile
 from briefing.scores import PackedScores, Scores
-from briefing.seeds import read_seed, relative_source, seed_paths
+from briefing.seeds import read_seed, seed_paths
 from briefing.site import Site, newest_first
 from briefing.write import contained, write_text_file
 
@@ -41,36 +42,9 @@ if TYPE_CHECKING:  # loaded when used: a build of content alone needs neither
     from briefing.sync import Existing, Plan
 
 MAX_CONTENT_BYTES = per_article.MAX_CONTENT_BYTES
+SETTINGS = "settings"
+"""The cache entry of the last settings loaded: their files' bytes, config and themes."""
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """Where a project's inputs and outputs live."""
-
-    root: Path
-    seeds: Path
-    content: Path
-    templates: Path
-    out: Path
-
-    @classmethod
-    def at(cls, root: Path, seeds: Path | None = None, content: Path | None = None,
-           out: Path | None = None, templates: Path | None = None) -> Project:
-        root = root.resolve()
-        return cls(root, seeds or root / "seeds", content or root / "content",
-                   templates or root / "templates", out or root / "site")
-
-    @property
-    def config_file(self) -> Path:
-        return self.root / "briefing.yaml"
-
-    @property
-    def themes_file(self) -> Path:
-        return self.root / "themes.yaml"
-
-    def name(self, path: Path) -> str:
-        return relative_source(path, self.root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +75,27 @@ class Collector:
         self.diagnostics.extend(items)
 
 
-def load_settings(project: Project,
-                  base_url: str | None = None) -> tuple[SiteConfig, tuple[Theme, ...]]:
+def load_settings(project: Project, base_url: str | None = None,
+                  cache: BuildCache | None = None) -> tuple[SiteConfig, tuple[Theme, ...]]:
+    """briefing.yaml and themes.yaml; with a ``cache``, kept there by the files' bytes, so
+    that a build whose settings did not change reads no YAML (nor loads PyYAML)."""
+    files = (project.config_file, project.themes_file)
+    before = tuple(_bytes_or_none(path) for path in files)
+    kept = cache.load(SETTINGS) if cache else None
+    if type(kept) is tuple and len(kept) == 3 and kept[0] == before:
+        return kept[1].with_base_url(base_url), kept[2]
     config = load_site_config(project.config_file, project.name(project.config_file))
     themes = load_themes(project.themes_file, project.name(project.themes_file))
+    if cache and tuple(_bytes_or_none(path) for path in files) == before:  # read as keyed
+        cache.save(SETTINGS, (before, config, themes))
     return config.with_base_url(base_url), themes
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def normalize(project: Project, force: bool = False) -> Report:
@@ -130,15 +120,20 @@ class LastBuild:
 
 
 def build(project: Project, base_url: str | None = None, force: bool = False,
-          meter: Meter | None = None) -> Report:
+          meter: Meter | None = None, listing: Forked[Listing] | None = None) -> Report:
     """The whole build: normalize, load content, classify, render pages and feeds, publish.
 
     Per-article work is cached in .cache/ and spread over the cores; pages drawn from
     many articles, the feeds, search index and sitemap are made afresh every time. When
     the inputs are those of the last build and site/ is as it left it, nothing is done.
+    ``listing``: content/ listed (``list_content``) since the command started.
     """
-    with _fewer_collections():
-        return _build(project, base_url, force, meter)
+    try:
+        with _fewer_collections():
+            return _build(project, base_url, force, meter, listing)
+    finally:
+        if listing:
+            listing.close()
 
 
 @contextmanager
@@ -157,22 +152,25 @@ def _fewer_collections() -> Iterator[None]:
             gc.enable()
 
 
-def _build(project: Project, base_url: str | None, force: bool, meter: Meter | None) -> Report:
-    config, themes = load_settings(project, base_url)
-    log = Collector()
+def _build(project: Project, base_url: str | None, force: bool, meter: Meter | None,
+           listing: Forked[Listing] | None) -> Report:
     cache = BuildCache(project.root)
+    config, themes = load_settings(project, base_url, cache)
+    log = Collector()
     use_memos(cache)
     publisher = None
-    started_ns = time.time_ns()
     try:
         plans = normalize_seeds(project, config, themes, force, log)
         inputs = per_article.Inputs.of(config, themes, project.templates)
         publisher = Publisher(project.out, cache)
-        index = _loaded(cache, per_article.STATS, per_article.KeyIndex)
+        index = per_article.KeyIndex.loaded(cache.load(per_article.STATS))
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
-        files = content_files(project)
-        current = per_article.current_keys(files, inputs, index) if last else None
+        listed = listing.result() if listing and not any(p.action.writes for p in plans) \
+            else list_content(project)
+        files, started_ns = content_files(project, listed.names), listed.started_ns
+        current = per_article.current_keys(files, listed.identities, inputs, index) \
+            if last else None
         if last and current is not None and last.fingerprint == _fingerprint(inputs, current) \
                 and publisher.untouched():
             publisher.abort()
@@ -232,9 +230,12 @@ def _with_shown_bodies(site: Site, bodies: per_article.Bodies) -> tuple[Article,
 
 def _fingerprint(inputs: per_article.Inputs, seen: _Seen) -> str:
     """Everything a build's output depends on: settings, templates, code, every content
-    file (name and bytes: ``seen`` holds their keys), and the feeds' date override."""
-    return digest(inputs.key, os.environ.get("SOURCE_DATE_EPOCH", "?"), *seen,
-                  *(key for _, key in seen.values()))
+    file (name and bytes: ``seen`` holds their keys), and the feeds' date override.
+
+    Keys are hashes of one length, so they go in as one string; the names, as their
+    list's repr (one part each would cost a rebuild of 10,000 articles some 10 ms)."""
+    return digest(inputs.key, os.environ.get("SOURCE_DATE_EPOCH", "?"), repr(list(seen)),
+                  "".join(key for _, key in seen.values()))
 
 
 def _loaded(cache: BuildCache, name: str, kind: type[T]) -> T | None:
@@ -361,8 +362,8 @@ class Reading:
     def remember(self, cache: BuildCache, started_ns: int) -> None:
         """Cache every live record (and only those) and the files' keys by identity."""
         cache.save_entries(per_article.RECORDS, self.records, self.known)
-        cache.save(per_article.STATS,
-                   per_article.KeyIndex(self.bodies.inputs.key, started_ns, self.seen))
+        index = per_article.KeyIndex.of(self.bodies.inputs.key, started_ns, self.seen)
+        cache.save(per_article.STATS, index.stored() if index else None)
 
 
 def read_articles(files: list[tuple[str, str]], inputs: per_article.Inputs, cache: BuildCache,
@@ -472,19 +473,6 @@ def _unread(name: str, path: str, inputs: per_article.Inputs,
 def content_paths(project: Project) -> list[Path]:
     """The content files: visible ``*.md`` files (a folder or an editor's lock file is not one)."""
     return [Path(path) for _, path in content_files(project)]
-
-
-def content_files(project: Project) -> list[tuple[str, str]]:
-    """``content_paths`` as (project-relative name, path) strings, in name order."""
-    prefix = project.name(project.content) + "/"
-    try:
-        with os.scandir(project.content) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".md")
-                           and not e.name.startswith((".", "#")) and e.is_file())
-    except FileNotFoundError:
-        return []
-    folder = os.fspath(project.content)
-    return [(prefix + name, os.path.join(folder, name)) for name in names]
 
 
 def read_article(project: Project, path: Path) -> Article:

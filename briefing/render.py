@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
-from itertools import starmap
+from itertools import groupby, starmap
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
 from briefing.markdown import to_html
 from briefing.site import Site, pinned
+from briefing.statement import Statement
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -95,6 +97,35 @@ def theme_titles(slugs: tuple[str, ...], themes: tuple[Theme, ...]) -> list[str]
     return [theme_title(slug, themes) for slug in slugs]
 
 
+class Citation(NamedTuple):
+    """One article's sentences among a point's or an event's: what ``cite_all`` shows."""
+
+    lead: Statement
+    """The article's first sentence there: the one its citation links to."""
+    source: str
+    passages: tuple[tuple[str, str], ...]
+    """Each distinct passage cited: its link target and its number ('p-12' -> '12')."""
+
+
+def by_article(statements: Iterable[Statement]) -> list[Citation]:
+    """Statements grouped by article, as Jinja's ``groupby("slug")`` then each group's
+    ``unique(attribute="anchor")`` (both case-blind) would: a filter, since those two,
+    sentence by sentence, were most of a theme page's rendering."""
+    groups: dict[str, list[Statement]] = {}
+    for statement in sorted(statements, key=lambda s: s.slug.lower()):
+        groups.setdefault(statement.slug.lower(), []).append(statement)
+    return [Citation(group[0], group[0].source, _passages(group)) for group in groups.values()]
+
+
+def _passages(statements: list[Statement]) -> tuple[tuple[str, str], ...]:
+    """Each distinct anchor's first statement, as (link target, passage number)."""
+    first: dict[str, tuple[str, str]] = {}
+    for s in statements:
+        if s.anchor.lower() not in first:
+            first[s.anchor.lower()] = (s.href, s.anchor[2:])
+    return tuple(first.values())
+
+
 def iso_date(value: When | None) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else ""
 
@@ -134,6 +165,7 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
     env.filters["term_counts"] = term_counts
     env.filters["theme_title"] = theme_title
     env.filters["theme_titles"] = theme_titles
+    env.filters["by_article"] = by_article
     return env
 
 
@@ -242,10 +274,16 @@ def by_month(articles: tuple[Article, ...]) -> list[Month]:
 
 
 def _grouped(articles: tuple[Article, ...]) -> list[Month]:
+    # Newest first, so a month's articles mostly come in one run: the runs are grouped
+    # (in C) rather than the articles one by one; months meet again are merged.
+    numbers = [when.year * 12 + when.month - 1 if when else -1
+               for when in map(attrgetter("date"), articles)]
     groups: dict[int, list[Article]] = {}
-    for article in articles:
-        when = article.date
-        groups.setdefault(when.year * 12 + when.month - 1 if when else -1, []).append(article)
+    start = 0
+    for month, run in groupby(numbers):
+        end = start + len(list(run))
+        groups.setdefault(month, []).extend(articles[start:end])
+        start = end
     return [Month(_month_label(slug), slug, tuple(members))
             for slug, members in ((_month_slug(month), members)
                                   for month, members in groups.items())]
@@ -300,15 +338,24 @@ def trail(site: Site, article: Article) -> Trail:
     return trails(site)[article.slug]
 
 
+def main_theme(article: Article, scores: Mapping[str, float],
+               order: Mapping[str, int]) -> str | None:
+    """The theme an article's trail follows: of its themes, the best-scoring one
+    (``scores``: by theme), ties going to the editor's order (``order``: by theme)."""
+    if len(article.themes) < 2:
+        return article.themes[0] if article.themes else None
+    return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
+
+
+def theme_order(site: Site) -> dict[str, int]:
+    """Each theme's place in themes.yaml."""
+    return {t.slug: index for index, t in enumerate(site.themes)}
+
+
 def trails(site: Site) -> dict[str, Trail]:
     """Every article's trail, in site order: one pass over each theme's list."""
-    order = {t.slug: index for index, t in enumerate(site.themes)}
-
-    def best(article: Article) -> str:
-        scores = site.scores.by_theme(article.slug)
-        return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
-
-    main = {a.slug: a.themes[0] if len(a.themes) == 1 else best(a)
+    order, by_theme = theme_order(site), site.scores.by_theme
+    main = {a.slug: a.themes[0] if len(a.themes) == 1 else main_theme(a, by_theme(a.slug), order)
             for a in site.articles if a.themes}
     found = dict.fromkeys((a.slug for a in site.articles), Trail())
     for theme in site.themes:

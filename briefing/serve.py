@@ -21,23 +21,26 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from briefing.config import SiteConfig
 from briefing.errors import BriefingError, Diagnostic
 from briefing.pipeline import Project
+from briefing.render import OutputFile
 from briefing.search import BUNDLE_DIR
 from briefing.watch import EVERYTHING, Build, Changes, Rebuilder, watch
 
 EVENTS_PATH = "/__briefing/events"
 """The reload channel (server-sent events); outside any base path, never a site file."""
 KEEPALIVE_SECONDS = 10.0
+HISTORY = 64
+"""Generations whose changed files are remembered; a page older than that reloads."""
 """How often an idle event stream sends a comment, which also notices closed pages."""
 REBUILD_WAIT_SECONDS = 30.0
 """Longest a request waits for a rebuild before it gets the last good site anyway."""
@@ -57,7 +60,8 @@ class Snapshot:
     files: Mapping[str, bytes] = field(default_factory=dict)
     errors: tuple[Diagnostic, ...] = ()
     generation: int = 0
-    """Counts published changes; a page loaded at generation N reloads on any later one."""
+    """Counts published changes; a page loaded at generation N reloads when a later one
+    changed it (see ``LiveSite.changed``)."""
 
 
 class LiveSite:
@@ -67,6 +71,9 @@ class LiveSite:
         self._changed = threading.Condition()
         self._current = Snapshot()
         self._building = False
+        self._history: dict[int, frozenset[str] | None] = {}
+        """The files each recent generation changed (None: every page, as when the
+        problems shown changed)."""
         self.closed = False
 
     @contextmanager
@@ -88,9 +95,33 @@ class LiveSite:
             files = old.files if build.files is None else build.files
             if files == old.files and build.errors == old.errors and old.generation:
                 return False
-            self._current = Snapshot(files, build.errors, old.generation + 1)
-            self._changed.notify_all()
+            self._advance(Snapshot(files, build.errors, old.generation + 1),
+                          None if build.errors != old.errors else _differing(old.files, files))
             return True
+
+    def show_early(self, page: OutputFile) -> None:
+        """Show one page made ahead of its rebuild (``Rebuilder.edited_page``)."""
+        with self._changed:
+            old = self._current
+            if old.files.get(page.path) != page.data:
+                self._advance(Snapshot({**old.files, page.path: page.data}, old.errors,
+                                       old.generation + 1), frozenset({page.path}))
+
+    def changed(self, page: str | None, since: int, until: int) -> bool:
+        """True when a generation after ``since`` up to ``until`` changed file ``page``
+        (None: any file), or is too old to tell."""
+        with self._changed:
+            for generation in range(since + 1, until + 1):
+                paths = self._history.get(generation)
+                if paths is None or page is None or page in paths:
+                    return True
+            return False
+
+    def _advance(self, snapshot: Snapshot, changed: frozenset[str] | None) -> None:
+        self._current = snapshot
+        self._history[snapshot.generation] = changed
+        self._history.pop(snapshot.generation - HISTORY, None)
+        self._changed.notify_all()
 
     def refresh(self, folder: str, files: Mapping[str, bytes]) -> None:
         """Replace the files under ``folder``, which no open page shows (the search
@@ -119,6 +150,13 @@ class LiveSite:
         with self._changed:
             self.closed = True
             self._changed.notify_all()
+
+
+def _differing(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> frozenset[str]:
+    """The files that differ between two sets (a rebuild reuses unchanged files' bytes)."""
+    return frozenset([path for path, data in new.items()
+                      if old.get(path) is not data and old.get(path) != data]
+                     + [path for path in old if path not in new])
 
 
 # ---- requests: pure decisions -------------------------------------------------------------
@@ -195,18 +233,22 @@ def overlay(errors: tuple[Diagnostic, ...]) -> str:
     )
 
 
-def reload_script(generation: int) -> str:
+def reload_script(generation: int, page: str | None = None) -> str:
+    """The script that reloads a page served at ``generation`` once a later one changes
+    the file ``page`` (the site's path of what was served; None: once anything changes)."""
+    shown = "" if page is None else f"&page={quote(page)}"
     return (
         "<script>(function(){var s=new EventSource("
-        f'"{EVENTS_PATH}?since={generation}");'
+        f'"{EVENTS_PATH}?since={generation}{shown}");'
         's.addEventListener("reload",function(){s.close();location.reload();});})();</script>'
     )
 
 
-def inject(page: bytes, snapshot: Snapshot) -> bytes:
-    """Add the overlay and reload script just before </body> (or at the end)."""
+def inject(page: bytes, snapshot: Snapshot, name: str | None = None) -> bytes:
+    """Add the overlay and reload script just before </body> (or at the end); ``name``:
+    the file of the site the page shows."""
     extra = (overlay(snapshot.errors) if snapshot.errors else "") + reload_script(
-        snapshot.generation)
+        snapshot.generation, name)
     at = page.lower().rfind(b"</body>")
     at = len(page) if at < 0 else at
     return page[:at] + extra.encode("utf-8") + page[at:]
@@ -264,22 +306,25 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         name = relative + "index.html" if relative == "" or relative.endswith("/") else relative
         if name in snapshot.files:
-            self._send(HTTPStatus.OK, snapshot.files[name], send_body, name, snapshot)
+            self._send(HTTPStatus.OK, snapshot.files[name], send_body, name, snapshot, name)
         elif f"{name}/index.html" in snapshot.files:
             self._redirect(f"{raw_path}/")
         else:
-            self._not_found(snapshot, send_body)
+            self._not_found(snapshot, send_body, name)
 
-    def _not_found(self, snapshot: Snapshot, send_body: bool) -> None:
+    def _not_found(self, snapshot: Snapshot, send_body: bool, wanted: str | None = None) -> None:
+        """The site's 404 page; it reloads once ``wanted`` (the file asked for) is made."""
         page = snapshot.files.get("404.html") or NOT_FOUND_PAGE.format(
             base=html.escape(self.server.base_path)).encode("utf-8")
-        self._send(HTTPStatus.NOT_FOUND, page, send_body, "404.html", snapshot)
+        self._send(HTTPStatus.NOT_FOUND, page, send_body, "404.html", snapshot, wanted)
 
     def _send(self, status: HTTPStatus, body: bytes, send_body: bool,
-              name: str = "message.txt", snapshot: Snapshot | None = None) -> None:
+              name: str = "message.txt", snapshot: Snapshot | None = None,
+              shows: str | None = None) -> None:
+        """``shows``: the site's file whose changes reload the page (None: any file's)."""
         kind = content_type(name)
         if snapshot is not None and kind.startswith("text/html"):
-            body = inject(body, snapshot)
+            body = inject(body, snapshot, shows)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -306,7 +351,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.FORBIDDEN, b"Refused: cross-origin.\n", send_body)
             return
         live = self.server.live
-        since = _int(parse_qs(urlsplit(self.path).query).get("since", [""])[0])
+        query = parse_qs(urlsplit(self.path).query)
+        since = _int(query.get("since", [""])[0])
+        page = query["page"][0] if "page" in query else None
         current = live.snapshot().generation
         if since is None:
             since = current
@@ -324,7 +371,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             while not live.closed:
                 newer = live.wait_newer(since, KEEPALIVE_SECONDS)
                 if newer is not None:
-                    self.wfile.write(f"event: reload\ndata: {newer}\n\n".encode())
+                    if live.changed(page, since, newer):
+                        self.wfile.write(f"event: reload\ndata: {newer}\n\n".encode())
                     since = newer
                 elif not live.closed:
                     self.wfile.write(b": keep-alive\n\n")
@@ -406,11 +454,17 @@ class Preview:
     def rebuild(self, changes: Changes = EVERYTHING) -> Build | None:
         """Rebuild for ``changes`` while requests wait, then show the result.
 
-        Once serving, the pages are shown (and open ones reloaded) first, and the search
-        index, the slowest part, follows without a second reload.
+        Once serving, an edited article's own page is shown (and reloaded) at once when it
+        can be made ahead (``Rebuilder.edited_page``); then the pages (open ones reloaded
+        if they changed), and the search index, the slowest part, without a reload.
         """
         serving = self._thread is not None
-        with self.live.rebuilding():
+        early = self.rebuilder.edited_page(changes) if serving else None
+        if early is not None:
+            self.live.show_early(early)
+        # Requests wait for the rebuild, unless the page edited is shown already: the
+        # others change (and reload) when it is done.
+        with nullcontext() if early else self.live.rebuilding():
             build = self.rebuilder.update(changes, defer_search=serving)
             if build is not None:
                 self.live.publish(build)

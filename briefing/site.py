@@ -9,7 +9,7 @@ from operator import attrgetter
 
 from briefing.classify import ThemeScore, assigned_themes
 from briefing.config import SiteConfig, Theme
-from briefing.content import Article, as_datetime
+from briefing.content import Article, as_datetime, with_theme
 from briefing.digest import Digest, ThemeDigest
 from briefing.scores import Scores
 
@@ -31,16 +31,11 @@ class Site:
     """``articles_in``'s answers: every page and feed of a theme asks again."""
 
     def articles_in(self, theme: str) -> tuple[Article, ...]:
-        """The theme's articles, newest first (every theme's found in one pass)."""
-        if not self._members:
-            members: dict[str, list[Article]] = {"": []}  # "" (no slug): found already
-            for article in self.articles:
-                for slug in article.themes:
-                    listed = members.setdefault(slug, [])
-                    if not listed or listed[-1] is not article:  # a theme given twice
-                        listed.append(article)
-            self._members.update((slug, tuple(listed)) for slug, listed in members.items())
-        return self._members.get(theme, ())
+        """The theme's articles, newest first."""
+        found = self._members.get(theme)
+        if found is None:
+            found = self._members[theme] = with_theme(self.articles, theme)
+        return found
 
     def theme(self, slug: str) -> Theme:
         for theme in self.themes:  # a loop: pages ask this many times, themes are few

@@ -26,11 +26,11 @@ import jinja2
 import watchfiles
 
 from briefing import markdown
-from briefing.articles import SETTLED_NS, Identity, identity
+from briefing.articles import SETTLED_NS
 from briefing.cache import MemoryStore, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme
-from briefing.content import Article
+from briefing.content import Article, parse_article
 from briefing.errors import BriefingError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME
 from briefing.pipeline import (
@@ -45,15 +45,21 @@ from briefing.pipeline import (
     render_site,
     search_files,
 )
+from briefing.project import Identity, identity
 from briefing.render import (
     Deferred,
     MonthPage,
     OutputFile,
     PageItem,
+    Trail,
+    article_path,
+    main_theme,
     make_environment,
     page_of,
     page_path,
+    theme_order,
 )
+from briefing.scores import Scores
 from briefing.seeds import is_seed_file
 from briefing.site import Site
 
@@ -73,6 +79,8 @@ class Changes:
     """Seed files (resolved paths) that were added, changed or removed."""
     content: bool = False
     templates: bool = False
+    articles: frozenset[Path] = frozenset()
+    """Content files (resolved paths) that were added, changed or removed."""
 
     @property
     def any(self) -> bool:
@@ -84,8 +92,9 @@ EVERYTHING = Changes(settings=True, content=True, templates=True)
 
 def sort_changes(project: Project, paths: Iterable[Path]) -> Changes:
     """Sort changed paths into the inputs they belong to; anything else is ignored."""
-    settings, content, templates = False, False, False
+    settings, templates = False, False
     seeds: set[Path] = set()
+    articles: set[Path] = set()
     dirs = _resolved_dirs(project)
     for path in paths:
         path = path.resolve()
@@ -95,10 +104,10 @@ def sort_changes(project: Project, paths: Iterable[Path]) -> Changes:
         elif path.parent == dirs["seeds"] and is_seed_file(path):
             seeds.add(path)
         elif path.parent == dirs["content"] and path.suffix == ".md":
-            content = True
+            articles.add(path)
         elif path.is_relative_to(dirs["templates"]) and not _hidden(path, dirs["templates"]):
             templates = True
-    return Changes(settings, frozenset(seeds), content, templates)
+    return Changes(settings, frozenset(seeds), bool(articles), templates, frozenset(articles))
 
 
 def _resolved_dirs(project: Project) -> dict[str, Path]:
@@ -165,6 +174,8 @@ class Rebuilder:
         """Article and month pages of the last rebuild, with what each was made from."""
         self._html = _HtmlMemo()
         self._kept = _Kept()
+        self._last: Site | None = None
+        """The site of the last rebuild, when it made the whole site without an error."""
 
     def update(self, changes: Changes, defer_search: bool = False) -> Build | None:
         """Rebuild after ``changes``; None when they change nothing the site is made of.
@@ -176,9 +187,11 @@ class Rebuilder:
         log = Collector()
         use_memos(self._memos)
         markdown.use_memo(self._html)
+        last, self._last = self._last, None
         try:
             rerender = self._update_inputs(changes, log)
             if not rerender:
+                self._last = last  # the site stays as it was
                 return None
             if changes.templates or changes.settings:
                 self._env, self._pages = None, {}
@@ -205,8 +218,56 @@ class Rebuilder:
                   *(self._contents.errors[p] for p in sorted(self._contents.errors)),
                   *(d for d in log.diagnostics if d.is_error))
         warnings = tuple(d for d in log.diagnostics if d.severity is Severity.WARNING)
-        return Build({o.path: o.data for o in outputs} | self._search, errors, warnings,
-                     time.perf_counter() - started)
+        build = Build({o.path: o.data for o in outputs} | self._search, errors, warnings,
+                      time.perf_counter() - started)
+        self._last = None if errors else site
+        return build
+
+    def edited_page(self, changes: Changes) -> OutputFile | None:
+        """The page of the one article edited, made again to show ahead of the rebuild
+        (which takes a few hundred ms on a large archive).
+
+        None unless the change is one content file whose article the last rebuild showed
+        (not a duplicate slug's) with the same slug, dates, themes and main theme: then its
+        trail is unchanged, and its page is what the rebuild will make. Nothing is kept:
+        ``update`` follows anyway.
+        """
+        site, env, pages = self._last, self._env, self._pages
+        if site is None or env is None or len(changes.articles) != 1 or changes != Changes(
+                content=True, articles=changes.articles):
+            return None
+        path = os.fspath(next(iter(changes.articles)))
+        before = self._contents.good.get(path)
+        known = pages.get(article_path(before)) if before and path not in self._contents.errors \
+            else None
+        edited = self._reread(path) if known else None
+        if known is None or edited is None:
+            return None
+        (shown, theme, newer, older), scores = known[0], edited[1]
+        article = edited[0] if edited[0].themes else replace(
+            edited[0], themes=assigned_themes(scores))
+        if (article.path, article.slug, article.date, article.updated, article.themes) != (
+                shown.path, shown.slug, shown.date, shown.updated, shown.themes) or main_theme(
+                article, {s.theme: s.score for s in scores}, theme_order(site)) != (
+                theme and theme.slug):
+            return None
+        scored = replace(site, scores=Scores.of({**site.scores, article.slug: scores}))
+        markdown.use_memo(self._html)  # the rebuild then finds the body rendered
+        try:
+            return page_of(env, scored, (article, Trail(theme, newer, older)))
+        finally:
+            markdown.use_memo(None)
+
+    def _reread(self, path: str) -> tuple[Article, tuple[ThemeScore, ...]] | None:
+        """A content file's article and scores as it is now; None if it does not parse."""
+        themes = self._settings[1]  # type: ignore[index]  # set by a rebuild
+        try:
+            with open(path, "rb") as handle:
+                article = parse_article(handle.read().decode("utf-8"),
+                                        self.project.name(Path(path)))
+        except (OSError, UnicodeDecodeError, BriefingError):
+            return None
+        return article, classify(themes, article.title, f"{article.dek or ''}\n{article.body}")
 
     def _page_maker(self, site: Site) -> Callable[[PageItem], OutputFile]:
         """Page of an item: the last rebuild's when it was made from the very same articles

@@ -1,82 +1,13 @@
-"""Safe YAML loading that also rejects duplicate keys, with errors that carry a line number."""
+"""Safe YAML loading that also rejects duplicate keys, with errors that carry a line number.
+
+Simple front matter is read here by a fast path; everything else by PyYAML's loaders in
+``yamlloaders``, imported on first use.
+"""
 
 from __future__ import annotations
 
 import re
-from itertools import islice
-from typing import Any, ClassVar
-
-import yaml
-
-_MAX_ALIASES = 20
-
-
-class _UniqueKeys:
-    """Refuse duplicate keys (PyYAML keeps the last) and keys that are lists or mappings."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[attr-defined]
-            if isinstance(key, (list, dict)):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark
-                )
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
-
-
-class _StrictLoader(_UniqueKeys, yaml.SafeLoader):
-    """SafeLoader with unique keys and a cap on aliases (no alias bombs)."""
-
-    aliases_seen = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases_seen += 1
-            if self.aliases_seen > _MAX_ALIASES:
-                raise yaml.composer.ComposerError(
-                    None, None, "too many YAML aliases", self.peek_event().start_mark
-                )
-        return super().compose_node(parent, index)
-
-
-_CSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _FastStrictLoader(_UniqueKeys, _CSafeLoader):  # type: ignore[misc,valid-type]
-    """The C parser with the same key checks, for documents that cannot hold an alias."""
-
-
-_Resolvers = dict[str | None, list[tuple[str, re.Pattern[str]]]]
-
-
-class _TextLoader(_StrictLoader):
-    """Plain scalars stay text; only ``null``/``~`` and ``true``/``false`` keep a type.
-
-    YAML 1.1 would turn a title ``No`` into False, ``1.10`` into 1.1 and ``2026-03-24``
-    into a date: front matter written by hand must read back exactly as typed.
-    """
-
-    yaml_implicit_resolvers: ClassVar[_Resolvers] = {}
-
-
-class _FastTextLoader(_UniqueKeys, _CSafeLoader):  # type: ignore[misc,valid-type]
-    """``_TextLoader`` on the C parser (which calls these Python resolvers)."""
-
-    yaml_implicit_resolvers: ClassVar[_Resolvers] = {}
-
-
-for _loader in (_TextLoader, _FastTextLoader):
-    _loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"))
-    _loader.add_implicit_resolver(
-        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+from typing import Any
 
 
 class YamlProblem(Exception):
@@ -91,39 +22,18 @@ class YamlProblem(Exception):
 def load_yaml(text: str, plain_text: bool = False) -> Any:
     """Load one YAML document safely; raise YamlProblem with a line number on any failure.
 
-    With ``plain_text``, unquoted values stay strings (see ``_TextLoader``).
+    With ``plain_text``, unquoted values stay strings (see ``yamlloaders._TextLoader``).
     """
-    if _few_aliases(text):
-        # The alias guard is met, so the C parser can load it: about ten times faster.
-        # Any failure is re-run below for the exact message.
-        try:
-            return yaml.load(text, Loader=_FastTextLoader if plain_text else _FastStrictLoader)
-        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
-            pass
-    try:
-        return yaml.load(text, Loader=_TextLoader if plain_text else _StrictLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        reason = exc.problem or exc.context or "invalid YAML"
-        return _raise(reason, mark.line + 1 if mark else None)
-    except RecursionError:
-        return _raise("too deeply nested", None)
-    except (yaml.YAMLError, ValueError, TypeError) as exc:
-        # PyYAML raises plain ValueError for impossible dates such as 2026-02-30.
-        return _raise(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None)
+    from briefing import yamlloaders  # here: PyYAML is loaded only when YAML is read
+
+    return yamlloaders.load_yaml(text, plain_text)
 
 
-def _few_aliases(text: str) -> bool:
-    """True when the text holds at most ``_MAX_ALIASES`` aliases, counted as the strict
-    loader counts them (one per alias node), by the C parser's event stream."""
-    if "&" not in text and "*" not in text:
-        return True  # no anchor or alias can occur ("gpu*" in a term is not one, though)
-    try:
-        aliases = (e for e in yaml.parse(text, Loader=_CSafeLoader)
-                   if isinstance(e, yaml.AliasEvent))
-        return next(islice(aliases, _MAX_ALIASES, None), None) is None
-    except yaml.YAMLError:
-        return False
+def dump_yaml(data: dict[str, Any]) -> str:
+    """Dump a mapping in the given key order, as block YAML, Unicode kept readable."""
+    from briefing import yamlloaders
+
+    return yamlloaders.dump_yaml(data)
 
 
 # A fast path for the front matter people and the normalizer write: one ``key: value`` a
@@ -196,14 +106,3 @@ def _value(found: re.Match[str]) -> Any:
 
 def _flow_item(text: str) -> Any:
     return text[1:-1] if text.startswith('"') else _RESOLVED.get(text, text)
-
-
-def _raise(message: str, line: int | None) -> Any:
-    raise YamlProblem(message, line)
-
-
-def dump_yaml(data: dict[str, Any]) -> str:
-    """Dump a mapping in the given key order, as block YAML, Unicode kept readable."""
-    return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000
-    )

@@ -48,10 +48,12 @@ def raw_request(preview: Preview, data: bytes) -> bytes:
 class EventStream:
     """A reader of the reload channel, as a page's EventSource would open it."""
 
-    def __init__(self, preview: Preview, since: int | None, headers: dict | None = None):
+    def __init__(self, preview: Preview, since: int | None, headers: dict | None = None,
+                 page: str | None = None):
         host, port = preview.server.server_address[:2]
         self.connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
         query = "" if since is None else f"?since={since}"
+        query += "" if page is None else f"{'&' if query else '?'}page={page}"
         self.connection.request("GET", EVENTS_PATH + query, headers=headers or {})
         self.response = self.connection.getresponse()
 

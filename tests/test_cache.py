@@ -12,6 +12,7 @@ import pytest
 from briefing import articles as per_article
 from briefing import parallel, pipeline
 from briefing.cache import BuildCache, memoized, save_memos, use_memos
+from briefing.config import SiteConfig
 from briefing.content import Article
 from briefing.errors import BriefingError
 from briefing.pipeline import Project
@@ -436,6 +437,31 @@ def test_an_identity_vouches_only_for_a_file_settled_before_it_was_hashed() -> N
     for other in ((101, *seen[1:]), (*seen[:2], 8, seen[3]), (*seen[:3], seen[3] + 1)):
         assert not per_article.Source("n", "p", "k", (seen, settled_at)).vouches(other)
     assert not per_article.Source("n", "p", "k").vouches(seen)  # keyed by someone else
+
+
+def test_the_key_index_stored_vouches_as_it_did_and_a_damaged_one_is_ignored() -> None:
+    inputs = per_article.Inputs(SiteConfig(), (), Path("templates"), "inputs-key")
+    old = 1_000_000_000
+    files = {"content/a.md": ((10, old, 1, old), "a" * 32),
+             "content/b.md": ((20, old, 2, old), per_article.oversized_key(20))}
+    now = old + per_article.SETTLED_NS + 1
+    index = per_article.KeyIndex.of(inputs.key, now, files)
+    assert index is not None
+    loaded = per_article.KeyIndex.loaded(index.stored())
+    assert loaded is not None
+    for name, (seen, key) in files.items():
+        assert loaded.key(name, seen, inputs) == key == loaded.last_key(name)
+        assert loaded.key(name, (seen[0] + 1, *seen[1:]), inputs) is None  # another size
+    assert loaded.key("content/c.md", files["content/a.md"][0], inputs) is None
+    racy = per_article.KeyIndex.loaded(per_article.KeyIndex.of(inputs.key, old + 1, files)
+                                       .stored())  # type: ignore[union-attr]
+    assert racy is not None and racy.key("content/a.md", files["content/a.md"][0], inputs) is None
+    assert per_article.KeyIndex.of(inputs.key, now, {"content/x.md": ((1, 1, 1, 1), "short")}) \
+        is None
+    stored = index.stored()
+    for damaged in (None, "text", stored[:4], (*stored[:3], stored[3][:-1], stored[4]),
+                    (*stored[:4], stored[4] + "0")):
+        assert per_article.KeyIndex.loaded(damaged) is None
 
 
 def test_the_code_version_follows_the_output_shaping_libraries_installed(tmp_path: Path,

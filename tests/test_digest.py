@@ -312,3 +312,30 @@ def test_article_page_says_when_an_editor_pinned_its_themes(site):
     page = html[f"articles/{SUNSET_003}/index.html"]
     assert "pinned by editor" in page.lower()
     assert SUNSET_003 in html["themes/governance/index.html"]
+
+
+def test_by_article_groups_citations_as_jinja_groupby_and_unique_would(site):
+    """The ``by_article`` filter stands in for ``groupby("slug")`` and ``unique("anchor")``
+    in ``cite_all``: on every point's and event's statements (and with slugs and anchors
+    differing only in case), it must give the groups those filters give, in their order."""
+    from dataclasses import replace
+
+    import jinja2
+
+    from briefing.render import by_article
+
+    template = jinja2.Environment().from_string(
+        '{% for slug, group in statements | groupby("slug") %}{{ group[0].title }}|'
+        '{{ group[0].source }}:{% for s in group | unique(attribute="anchor") %}'
+        '{{ s.href }}#{{ s.anchor[2:] }},{% endfor %};{% endfor %}')
+    lists = [p.statements for d in site.digest.themes for p in d.key_points]
+    lists += [e.statements for d in site.digest.themes for e in d.timeline]
+    mixed = [replace(s, slug=s.slug.upper(), anchor=s.anchor.upper()) if i % 3 == 0 else s
+             for i, s in enumerate(s for statements in lists for s in statements)]
+    lists.append(tuple(mixed))
+    assert sum(len(x) for x in lists) > 50
+    for statements in lists:
+        ours = "".join(f"{c.lead.title}|{c.source}:" + "".join(f"{href}#{n}," for href, n in
+                                                                c.passages) + ";"
+                       for c in by_article(statements))
+        assert ours == template.render(statements=statements)

@@ -3,17 +3,21 @@
 import gc
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from briefing import pipeline
+from briefing import articles, pipeline
 from briefing.cli import main
 from briefing.content import format_when, parse_article
+from briefing.parallel import Forked
+from briefing.project import list_content
 from tests.conftest import BOILERPLATE, ROOT, make_project
 
 
@@ -175,3 +179,57 @@ def test_a_build_leaves_the_cycle_collector_as_it_found_it(project):
     before = gc.get_threshold()
     report = pipeline.build(project)
     assert report.articles == 5 and gc.get_threshold() == before
+
+
+def test_a_build_given_content_listed_by_a_forked_process_equals_a_clean_build(project,
+                                                                               tmp_path):
+    pipeline.build(project)
+    edited = sorted(project.content.glob("*.md"))[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n",
+                      encoding="utf-8")
+    listing = Forked(partial(list_content, project))  # as the command line starts one
+    report = pipeline.build(project, listing=listing)
+    assert not report.failed and report.files_written > 0
+    assert "One more line." in (project.out / "articles" / edited.stem / "index.html").read_text(
+        encoding="utf-8")
+    clean = make_project(tmp_path / "clean")
+    shutil.rmtree(clean.content)
+    shutil.copytree(project.content, clean.content)
+    pipeline.build(clean)
+    assert tree_digest(project.out) == tree_digest(clean.out)
+
+
+def test_content_listed_before_normalize_rewrote_it_is_listed_again(project, monkeypatch):
+    monkeypatch.setattr(articles, "SETTLED_NS", 0)  # trust identities at once, not after 2 s
+    pipeline.build(project)
+    seed = sorted(project.seeds.glob("*.txt"))[0]
+    listing = Forked(partial(list_content, project))
+    listing.result()  # listed before the seed changes, as a slow start would
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nA closing line added later.\n",
+                    encoding="utf-8")
+    report = pipeline.build(project, listing=listing)
+    assert not report.failed, report.diagnostics
+    pages = "".join(p.read_text(encoding="utf-8") for p in project.out.glob("articles/*/*.html"))
+    assert "A closing line added later." in pages
+
+
+def test_a_build_with_its_settings_unchanged_reads_no_yaml(project):
+    """Settings are kept in the cache by their files' bytes; simple front matter has its
+    own reader: a rebuild after an edit to an article's text never loads PyYAML (here in
+    a project of content alone, as a large archive is: normalizing seeds reads YAML)."""
+    pipeline.build(project)
+    shutil.rmtree(project.seeds)
+    edited = sorted(project.content.glob("*.md"))[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new closing line.\n",
+                      encoding="utf-8")
+    script = ("import sys\nfrom briefing.cli import main\n"
+              f"status = main(['--root', {str(project.root)!r}, 'build'])\n"
+              "print(status, 'yaml' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split()[-2:] == ["0", "False"], done.stdout + done.stderr
+    (project.root / "themes.yaml").write_text(
+        (project.root / "themes.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split()[-2:] == ["0", "True"]  # changed: read again

@@ -202,3 +202,21 @@ def test_months_of_a_list_grouped_again_are_the_same_and_a_list_of_ones_own() ->
     assert again == first[:-1] and again is not first
     assert render.by_month(tuple(site.articles)) == again  # an equal list, another object
     assert [len(m.articles) for m in again] == [2, 2, 3]
+
+
+def test_a_month_met_again_further_down_a_list_is_one_month_in_first_seen_order() -> None:
+    """A list newest first by instant can come back to a month (dates in other time zones):
+    its articles still make one month, in the list's order, where the month first appears."""
+    def dated(slug: str, when: date | datetime | None) -> Article:
+        return replace(HOSTILE, slug=slug, date=when)
+
+    east, west = timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))
+    articles = (dated("a", datetime(2026, 3, 1, 1, tzinfo=east)),     # Feb 28, 11:00 UTC
+                dated("b", datetime(2026, 2, 28, 10, tzinfo=west)),   # Feb 28, 22:00 UTC
+                dated("c", datetime(2026, 3, 1, 0, 30, tzinfo=east)),
+                dated("d", date(2026, 2, 1)), dated("e", date(2025, 12, 31)),
+                dated("f", None), dated("g", None))
+    months = render.by_month(articles)
+    assert [(m.slug, m.label, [a.slug for a in m.articles]) for m in months] == [
+        ("2026-03", "March 2026", ["a", "c"]), ("2026-02", "February 2026", ["b", "d"]),
+        ("2025-12", "December 2025", ["e"]), ("undated", "Undated", ["f", "g"])]

@@ -130,8 +130,9 @@ def test_an_unknown_path_gets_the_sites_own_404_page(shared):
     status, headers, body = request(shared, "/no/such/page.html")
     assert status == 404 and headers["Content-Type"] == "text/html; charset=utf-8"
     snapshot = shared.live.snapshot()
-    assert body == inject(snapshot.files["404.html"], snapshot)
-    assert EVENTS_PATH.encode() in body
+    # It reloads once the page asked for is made.
+    assert body == inject(snapshot.files["404.html"], snapshot, "no/such/page.html")
+    assert f"{EVENTS_PATH}?since={snapshot.generation}&page=no/such/page.html".encode() in body
 
 
 def test_an_unknown_path_gets_a_built_in_404_page_when_the_site_has_none(server):
@@ -347,6 +348,68 @@ def test_a_page_from_an_earlier_run_of_the_server_reloads_at_once(server):
         stream.close()
 
 
+def test_a_page_reloads_only_for_a_change_to_its_own_file(server):
+    old = server.live.snapshot()
+    front = EventStream(server, old.generation, page="index.html")
+    article = EventStream(server, old.generation, page=ARTICLE)
+    try:
+        server.live.publish(Build({**old.files, ARTICLE: b"<p>edited</p>"}, (), (), 0.0))
+        assert article.next_reload() == old.generation + 1
+        server.live.publish(Build({**old.files, ARTICLE: b"<p>edited</p>",
+                                   "index.html": b"<p>new front</p>"}, (), (), 0.0))
+        # The front page sat out the article's change, and reloads for its own.
+        assert front.next_reload() == old.generation + 2
+    finally:
+        front.close()
+        article.close()
+
+
+def test_a_page_reloads_for_any_change_once_problems_change(server):
+    old = server.live.snapshot()
+    front = EventStream(server, old.generation, page="index.html")
+    try:
+        problem = BriefingError("something broke", "content/x.md").diagnostic
+        server.live.publish(Build(None, (problem,), (), 0.0))  # the overlay shows everywhere
+        assert front.next_reload() == old.generation + 1
+    finally:
+        front.close()
+
+
+def test_an_edited_articles_page_is_shown_ahead_as_its_rebuild_makes_it(project):
+    rebuilder = Rebuilder(project)
+    assert rebuilder.update(EVERYTHING) is not None
+    edit(project.root / ARTICLE_FILE, SENTENCE, "Sora is gone, the editors say")
+    changes = sort_changes(project, [project.root / ARTICLE_FILE])
+    early = rebuilder.edited_page(changes)
+    assert early is not None and early.path == ARTICLE
+    assert b"Sora is gone, the editors say" in early.data
+    rebuilt = rebuilder.update(changes)
+    assert rebuilt is not None and rebuilt.files is not None
+    assert rebuilt.files[ARTICLE] == early.data
+
+
+@pytest.mark.parametrize("change", ["date", "new file", "two files", "broken"])
+def test_no_page_is_shown_ahead_when_an_edit_can_move_the_article_or_fails(project, change):
+    rebuilder = Rebuilder(project)
+    assert rebuilder.update(EVERYTHING) is not None
+    article = project.root / ARTICLE_FILE
+    text = article.read_text(encoding="utf-8")
+    paths = [article]
+    if change == "date":
+        assert "\ndate:" not in text  # undated: a date moves it among the dated
+        article.write_text(text.replace("\nslug: ", "\ndate: 2020-01-02\nslug: ", 1),
+                           encoding="utf-8")
+    elif change == "new file":
+        paths = [project.content / "a-new-one.md"]
+        paths[0].write_text(text.replace("slug: ", "slug: a-new-"), encoding="utf-8")
+    elif change == "two files":
+        paths.append(sorted(project.content.glob("*.md"))[0])
+        edit(article, SENTENCE, "Sora is gone")
+    else:
+        article.write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    assert rebuilder.edited_page(sort_changes(project, paths)) is None
+
+
 def test_a_broken_template_shows_the_overlay_and_the_last_good_page(watched):
     template = watched.project.templates / "article.html"
     good = template.read_text(encoding="utf-8")
@@ -432,7 +495,9 @@ def test_changed_paths_are_sorted_into_the_inputs_they_belong_to(project):
     root = project.root
     seed = project.seeds / "000_444192bbf4941383.txt"
     assert sort_changes(project, [seed]) == Changes(seeds=frozenset({seed.resolve()}))
-    assert sort_changes(project, [root / ARTICLE_FILE]) == Changes(content=True)
+    article = (root / ARTICLE_FILE).resolve()
+    assert sort_changes(project, [root / ARTICLE_FILE]) == Changes(
+        content=True, articles=frozenset({article}))
     assert sort_changes(project, [project.templates / "assets/style.css"]) == Changes(
         templates=True)
     for settings in ("briefing.yaml", "themes.yaml", "seeds/sources.yaml"):
@@ -535,7 +600,9 @@ def test_the_search_index_is_refreshed_without_reloading_open_pages(watched):
         time.sleep(0.02)
     after = watched.live.snapshot()
     assert index(after) and index(after) != index(before)  # the new text is indexed
-    assert after.generation == before.generation + 1  # with one reload, for the pages
+    # Two generations, both for pages: the edited article's own page shown ahead, then
+    # the others; the new index came with neither.
+    assert after.generation == before.generation + 2
 
 
 def test_a_content_edit_renders_only_the_pages_it_changes(project, monkeypatch):

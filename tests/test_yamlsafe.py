@@ -4,7 +4,7 @@ as the careful (pure Python, alias-counting) loader does."""
 import pytest
 import yaml
 
-from briefing import yamlsafe
+from briefing import yamlloaders
 from briefing.yamlsafe import YamlProblem, load_yaml
 
 TWENTY = "a: &a [x]\n" + "".join(f"d{i}: *a\n" for i in range(20))
@@ -21,9 +21,9 @@ DOCUMENTS = [
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_the_c_parser_answers_as_the_careful_loader(text: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    careful = yaml.load(text, Loader=yamlsafe._StrictLoader)
+    careful = yaml.load(text, Loader=yamlloaders._StrictLoader)
     slow = []
-    monkeypatch.setattr(yamlsafe, "_StrictLoader", _Spy.wrap(yamlsafe._StrictLoader, slow))
+    monkeypatch.setattr(yamlloaders, "_StrictLoader", _Spy.wrap(yamlloaders._StrictLoader, slow))
     assert load_yaml(text) == careful
     assert slow == []  # the careful loader was not needed
 
