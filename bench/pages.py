@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
-    gc.set_threshold(50_000, 20, 20)  # as a build (and its workers) runs
+    gc.disable()  # as a build (and its workers) runs: see pipeline._fewer_collections
     bench = Bench(args.root.resolve(), args.pages)
     markdown.use_memo(None)
     bench.timed(in_process, 1)  # warm up: templates compiled, files cached

@@ -7,6 +7,7 @@ and so a feed's file name is written down exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefing.config import SiteConfig, Theme
 
@@ -48,6 +49,7 @@ def feed_title(config: SiteConfig, theme: Theme | None = None) -> str:
     return f"{config.title}: {theme.title}" if theme else config.title
 
 
+@lru_cache(maxsize=64)  # every page of a site asks with the same settings (and few themes)
 def feed_links(config: SiteConfig, theme: Theme | None = None) -> tuple[FeedLink, ...]:
     """A page's feeds: a theme page's own feeds first, then the site-wide ones."""
     scopes = (theme, None) if theme else (None,)

@@ -141,8 +141,10 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _ENCODED_HOST = re.compile(r'(?:href|src)="[a-zA-Z][a-zA-Z0-9+.\-]*://[^/"?#]*%')
 # - an empty block quote: "<blockquote></blockquote>" in markdown-it-py, a newline between.
 _EMPTY_QUOTE = ("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
-# Every tag that can open or close a passage, or a level of nesting.
-_NESTING_TAG = re.compile(r"(</?(?:p|li|blockquote|ul|ol)\b)")
+# The tags that decide passages: each paragraph and list item opening, and each list or
+# quote opening or closing (the levels of nesting). A paragraph holds only inline markup
+# and a list item sits right inside its list, so their closing tags change nothing.
+_PASSAGE_TAG = re.compile(r"(<(?:p|li)\b|</?(?:blockquote|ul|ol)\b)")
 _memo: Memo | None = None
 
 
@@ -210,27 +212,29 @@ def _anchor(html: str) -> str:
     """Add the passage ids to rendered HTML, by the rules of ``_passage_spans``.
 
     Raw HTML is escaped, so every ``<`` in the output opens a tag the renderer wrote. A
-    passage opens at depth 0 (a paragraph or block quote: a list item cannot be there), or
-    is a list item outside the top-level quote, if any (quotes nest only inside it).
+    passage is a paragraph or block quote outside every list and quote, or a list item
+    outside the top-level quote, if any (quotes nest only inside it).
     """
-    pieces = _NESTING_TAG.split(html)  # text, tag, text, ..., tag, text
-    depth = number = 0
+    pieces = _PASSAGE_TAG.split(html)  # text, tag, text, ..., tag, text
+    depth = number = 0  # depth: the lists and quotes open
     in_quote = False
     for at in range(1, len(pieces), 2):
         tag = pieces[at]
-        if tag[1] == "/":
+        if tag == "<li":
+            passage = not in_quote
+        elif tag == "<p":
+            passage = depth == 0
+        elif tag[1] == "/":
             depth -= 1
             in_quote = in_quote and depth > 0
             continue
-        if depth == 0:
-            in_quote = tag == "<blockquote"
-            passage = tag != "<ul" and tag != "<ol"
-        else:
-            passage = tag == "<li" and not in_quote
+        else:  # a list or a quote opens
+            passage = depth == 0 and tag == "<blockquote"
+            in_quote = in_quote or passage
+            depth += 1
         if passage:
             number += 1
             pieces[at] = f'{tag} id="p-{number}"'
-        depth += 1
     return "".join(pieces)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
-from itertools import groupby
+from itertools import groupby, starmap
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,14 +17,14 @@ import jinja2
 from markupsafe import Markup
 
 from briefing.cache import digest
-from briefing.classify import TermMatch
+from briefing.classify import TermMatch, assigned_themes
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, When
 from briefing.edition import edition_of
 from briefing.errors import RenderError
 from briefing.feedlinks import feed_links
 from briefing.markdown import to_html
-from briefing.site import Site
+from briefing.site import Site, pinned
 from briefing.statement import Statement
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -77,7 +77,14 @@ def _zone(offset: timedelta | None) -> str:
 def term_counts(matches: tuple[TermMatch, ...]) -> str:
     """'compute ×10 (+30.0), chips ×4 (+8.0)': why a theme scored what it did (a filter:
     one call per theme, where a template loop cost a third of an article page)."""
-    return ", ".join(f"{m.term} ×{m.count} (+{round(m.points, 1)})" for m in matches)
+    return ", ".join(starmap(_term_count, matches))
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: points 2 and 2.0 show differently
+def _term_count(term: str, count: int, points: float) -> str:
+    """One match's part of ``term_counts`` (made once each: matches recur from article
+    to article, and formatting them was most of the cost of an article's scores)."""
+    return f"{term} ×{count} (+{round(points, 1)})"
 
 
 def theme_title(slug: str, themes: tuple[Theme, ...]) -> str:
@@ -439,9 +446,11 @@ def article_path(article: Article) -> str:
 def article_page(env: jinja2.Environment, site: Site, article: Article,
                  where: Trail) -> OutputFile:
     """One article's page: the article, its scores, its trail, the config and the themes."""
+    scores = site.scores.get(article.slug, ())
+    classifier = assigned_themes(scores)  # here, not in the template: once, not twice
     return _page(env, "article.html", article_path(article),
-                 article=article, body_html=article_html(article),
-                 scores=site.scores.get(article.slug, ()),
+                 article=article, body_html=article_html(article), scores=scores,
+                 classifier=classifier, pinned=pinned(article.themes, classifier),
                  trail_theme=where.theme, newer=where.newer, older=where.older,
                  current_theme=where.theme.slug if where.theme else None, **_common(site))
 

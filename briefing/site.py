@@ -55,7 +55,7 @@ class Site:
 
     def pinned(self, article: Article) -> bool:
         """True when the article's front matter sets themes the classifier would not."""
-        return set(article.themes) != set(self.classifier_themes(article))
+        return pinned(article.themes, self.classifier_themes(article))
 
     def newest(self) -> datetime | None:
         """The latest ``updated`` or ``date`` of a dated article (None when none is dated)."""
@@ -68,6 +68,11 @@ class Site:
 
     def sort_time(self, article: Article) -> datetime:
         return as_datetime(article.updated or article.date, self.config.tz)  # type: ignore[arg-type]
+
+
+def pinned(themes: tuple[str, ...], classifier: tuple[str, ...]) -> bool:
+    """True when an article's ``themes`` are not the ones the classifier gives it."""
+    return set(themes) != set(classifier)
 
 
 def newest_first(articles: list[Article], config: SiteConfig) -> tuple[Article, ...]:

@@ -7,7 +7,7 @@ import pytest
 from markupsafe import Markup
 
 from briefing import render
-from briefing.classify import classify
+from briefing.classify import TermMatch, classify
 from briefing.config import SiteConfig, load_themes
 from briefing.content import Article
 from briefing.markdown import to_html
@@ -127,6 +127,17 @@ def test_an_article_page_explains_each_theme_score_term_by_term():
     scores = classify(THEMES, article.title, f"\n{body}")
     assert len(explained) == sum(len(s.matches) for s in scores)
     assert aside.count("no matching terms") == sum(1 for s in scores if not s.matches) > 0
+
+
+def test_term_counts_show_each_match_as_its_points_are_typed():
+    """Matches are formatted once each and reused: equal matches of int and float points
+    still show as each would alone ("+2" and "+2.0")."""
+    as_float = (TermMatch("gpu*", 1, 2.0), TermMatch("chips", 3, 7.25))
+    as_int = (TermMatch("gpu*", 1, 2), TermMatch("chips", 3, 7.25))
+    assert render.term_counts(as_float) == "gpu* ×1 (+2.0), chips ×3 (+7.2)"
+    assert render.term_counts(as_int) == "gpu* ×1 (+2), chips ×3 (+7.2)"
+    assert render.term_counts(as_float) == "gpu* ×1 (+2.0), chips ×3 (+7.2)"
+    assert render.term_counts(()) == ""
 
 
 def test_theme_title_filters_name_themes_as_the_site_does():
