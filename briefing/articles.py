@@ -261,7 +261,8 @@ def start_worker(inputs: Inputs, pages: PageWork | None = None,
     """Set up this process for per-article work (called once in every pool worker);
     ``compiled``: where to keep compiled templates between builds."""
     _WORKER.pages = pages
-    if _WORKER.inputs == inputs and _WORKER.env is not None:
+    if _WORKER.inputs == inputs and _WORKER.env is not None and (
+            compiled is None or compiled.is_dir()):  # (a cache removed since: set up again)
         return  # set up already (the main process, or a worker forked from it): keep them
     _WORKER.inputs = inputs
     _WORKER.env = make_environment(inputs.templates, compiled)

@@ -18,7 +18,7 @@ import pickle
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -273,10 +273,17 @@ def use_memos(store: BuildCache | MemoryStore | None) -> None:
     _MEMOS.store = store
 
 
-def save_memos() -> None:
-    """Store what this build's memoized functions used; forget the rest."""
+def save_memos(skip: Collection[str] = ()) -> None:
+    """Store what this build's memoized functions used; forget the rest (``skip``: the
+    tables of these names, as ``loaded_memos`` gave them, are left to another process)."""
     if _MEMOS.store is None:
         return
     for name, table in _MEMOS.tables.items():
-        kept = {k: v for k, v in table.items() if k in _MEMOS.used[name]}
-        _MEMOS.store.save_entries(f"memo-{name}", kept, _MEMOS.before[name])
+        if name not in skip:
+            kept = {k: v for k, v in table.items() if k in _MEMOS.used[name]}
+            _MEMOS.store.save_entries(f"memo-{name}", kept, _MEMOS.before[name])
+
+
+def loaded_memos() -> frozenset[str]:
+    """The memo tables this build has loaded so far (see ``save_memos``)."""
+    return frozenset(_MEMOS.tables)

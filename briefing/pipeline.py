@@ -23,7 +23,7 @@ import jinja2
 
 from briefing import articles as per_article
 from briefing import feeds, markdown, render, sitemap
-from briefing.cache import BuildCache, digest, save_memos, use_memos
+from briefing.cache import BuildCache, digest, loaded_memos, save_memos, use_memos
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
@@ -192,14 +192,16 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
                                            cache_once(partial(digested, site)), read.keys,
                                            inputs.key)
             feed_files = feeds.feed_files(site)
-            for deferred in (*pages, *feed_files):
-                publisher.offer(deferred)
-            for output in render.assets(project.templates):
-                publisher.put(output)
-            read.remember(cache, started_ns)
-            memo.keep_only_used()
-            save_memos()
-            months = article_pages()
+            with _made_beside(publisher, pages) as made_pages:
+                for deferred in feed_files:
+                    publisher.offer(deferred)
+                for output in render.assets(project.templates):
+                    publisher.put(output)
+                read.remember(cache, started_ns)
+                memo.keep_only_used()
+                save_memos()
+                months = article_pages()
+                made_pages()
         if config.search:
             from briefing import search  # here: the search index runs a separate program
 
@@ -221,6 +223,37 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
     fingerprint = _fingerprint(inputs, read.seen)
     cache.save(last_name, LastBuild(fingerprint, replace(report, plans=(), files_written=0)))
     return report
+
+
+@contextmanager
+def _made_beside(publisher: Publisher, files: list[Deferred]) -> Iterator[Callable[[], None]]:
+    """Offer ``files`` to ``publisher``, making those site/ lacks in a forked process
+    while this one goes on (the briefing with them: a large part of a rebuild after an
+    edit to one of the newest articles); call what it yields to take them in."""
+    wanted = []
+    for file in files:
+        if publisher.can_keep(file.path, file.key):
+            publisher.keep(file.path, file.key)
+        else:
+            wanted.append(file)
+    made = Forked(partial(_made, wanted, loaded_memos())) if wanted else None
+
+    def take_in() -> None:
+        for file, data in zip(wanted, made.result() if made else (), strict=True):
+            publisher.put(OutputFile(file.path, data), file.key, force=True)
+    try:
+        yield take_in
+    finally:
+        if made:
+            made.close()
+
+
+def _made(files: list[Deferred], loaded: frozenset[str]) -> list[bytes]:
+    """Each file made; the memo tables loaded meanwhile (``loaded``: those loaded before,
+    which their process saves) are saved here."""
+    data = [file.make() for file in files]
+    save_memos(skip=loaded)
+    return data
 
 
 def _with_shown_bodies(site: Site, bodies: per_article.Bodies) -> tuple[Article, ...]:

@@ -228,6 +228,9 @@ def test_pages_drawn_from_many_articles_are_made_again_only_when_what_they_show_
 
     add_many_articles(project)
     pipeline.build(project)
+    # Pages are made in a forked process where there is one: here, in this one, so that
+    # what is made can be recorded (``parallel.Forked`` runs the work where it is asked).
+    monkeypatch.delattr(os, "fork")
     made: list[str] = []
     briefed: list[int] = []
     real_made, real_digested = render._made, pipeline.digested
