@@ -67,6 +67,9 @@ _ABBREVIATIONS = {
     "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "gen", "gov", "sen", "rep", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m",
 }
+_LAST_WORD = re.compile(r"([\w.]+)\.$")
+"""The word a full stop ends (searched up to the stop: ``$`` is the search's end)."""
+_LETTER = re.compile(r"[a-z]")
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 
 
@@ -76,11 +79,11 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        before = text[start:match.start() + 1]
-        word = re.search(r"([\w.]+)\.$", before)
-        if word and match.group().startswith("."):
+        # Only a full stop can end an abbreviation: "!" and "?" skip the word's search.
+        if match.group().startswith(".") and (
+                word := _LAST_WORD.search(text, start, match.start() + 1)):
             token = word.group(1).lower()
-            if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
+            if token in _ABBREVIATIONS or _LETTER.fullmatch(token):
                 continue
         sentence = text[start:end].strip()
         if sentence:
