@@ -127,8 +127,17 @@ def _stances(text: str) -> tuple[tuple[bool, bool], ...]:
     Cached: an article's sentences are read again for each theme it belongs to.
     """
     folded = _folded(text)
-    return tuple((_says(_any_of(p.deny), p.needs[0], text, folded),
-                  _says(_any_of(p.affirm), p.needs[1], text, folded)) for p in PREDICATES)
+    return tuple((_says(deny, deny_needs, text, folded), _says(affirm, affirm_needs, text, folded))
+                 for deny, deny_needs, affirm, affirm_needs in _compiled())
+
+
+@cache
+def _compiled() -> tuple[tuple[re.Pattern[str], tuple[str, ...], re.Pattern[str], tuple[str, ...]],
+                         ...]:
+    """Per predicate, its denial's pattern and needed words, then its affirmation's: found
+    once (looking each pattern up by its phrases hashed them for every sentence)."""
+    return tuple((_any_of(p.deny), p.needs[0], _any_of(p.affirm), p.needs[1])
+                 for p in PREDICATES)
 
 
 def _says(pattern: re.Pattern[str], needs: tuple[str, ...], text: str, folded: str) -> bool:

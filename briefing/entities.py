@@ -49,6 +49,10 @@ def _clean(span: str) -> list[str]:
     return words
 
 
+_OPENING = " \"'“‘(["
+"""What may come before a sentence's first word."""
+
+
 @lru_cache(maxsize=65536)
 def _spans(sentence: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
     """(starts the sentence, words) for each capitalized run in a sentence.
@@ -56,11 +60,12 @@ def _spans(sentence: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
     Cached: an article's sentences are read again for each theme it belongs to.
     """
     found = []
+    # A run starts the sentence when only quotes, brackets and spaces come before it.
+    opening = len(sentence) - len(sentence.lstrip(_OPENING))
     for match in _NAME.finditer(_POSSESSIVE.sub("'s,", sentence)):
-        prefix = sentence[: match.start()].strip(" \"'“‘([")
         words = _clean(match.group())
         if words:
-            found.append((not prefix, tuple(words)))
+            found.append((match.start() <= opening, tuple(words)))
     return tuple(found)
 
 

@@ -99,6 +99,12 @@ def _concepts_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return by_first
 
 
+@cache
+def _exact_firsts() -> frozenset[str]:
+    """The words (as written) that start a "=" wording: looked up without adding the "="."""
+    return frozenset(first[1:] for first in _concepts_by_first() if first.startswith("="))
+
+
 @lru_cache(maxsize=65536)
 def _word(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A word as ``features`` reads it: its parts, their stems, and its content stems.
@@ -130,9 +136,9 @@ def features(text: str) -> frozenset[str]:
         words += parts
         stems += part_stems
         found.update(content)
-    by_first = _concepts_by_first()
-    for i in [i for i, first in enumerate(stems)  # most words start no wording
-              if first in by_first or "=" + words[i] in by_first]:
+    by_first, exact_firsts = _concepts_by_first(), _exact_firsts()
+    for i in [i for i, (first, word) in enumerate(zip(stems, words, strict=True))
+              if first in by_first or word in exact_firsts]:  # most words start no wording
         first = stems[i]
         starting = (*by_first.get(first, ()), *by_first.get("=" + words[i], ()))
         for wording, concept in starting:
@@ -192,10 +198,16 @@ class Cosines:
     def row(self, a: frozenset[str], others: Sequence[frozenset[str]]) -> list[float]:
         """The cosines of ``a`` with each of ``others``, in order (kept ones looked up at
         once: the digest asks for every pair of a point's sentences)."""
-        found = [self.known.get((a, b)) for b in others]
+        known = self.known
+        found = [known.get((a, b)) for b in others]
         if None in found:
-            found = [self(a, b) if value is None else value
-                     for b, value in zip(others, found, strict=True)]
+            if a:  # what __call__ does, with a's norm found once for the row
+                squares, norm_a = self.squares, self.norm(a)
+                for i, b in enumerate(others):
+                    if found[i] is None and b:
+                        found[i] = known[(a, b)] = known[(b, a)] = math.fsum(
+                            map(squares.get, a & b, repeat(1.0))) / (norm_a * self.norm(b))
+            found = [0.0 if value is None else value for value in found]  # an empty set's
         return found
 
     def norm(self, a: frozenset[str]) -> float:

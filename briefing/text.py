@@ -67,7 +67,23 @@ _ABBREVIATIONS = {
     "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "gen", "gov", "sen", "rep", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m",
 }
+_LAST_WORD = re.compile(r"([\w.]+)\.$")
+"""The word a full stop ends (searched up to the stop: ``$`` is the search's end)."""
+_REACH = 40
+"""How far before a full stop the word it ends is first looked for."""
+_LETTER = re.compile(r"[a-z]")
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+
+
+def _word_before(text: str, start: int, stop: int) -> re.Match[str] | None:
+    """``_LAST_WORD`` in ``text[start:stop + 1]`` (a full stop at ``stop``), looked for in
+    its last _REACH characters first: the search tries every position it is given, and a
+    word starting after the first of them is the one a whole search finds."""
+    near = max(start, stop - _REACH)
+    word = _LAST_WORD.search(text, near, stop + 1)
+    if word and word.start() == near > start:
+        return _LAST_WORD.search(text, start, stop + 1)  # the word may start further back
+    return word
 
 
 def split_sentences(text: str) -> list[str]:
@@ -76,11 +92,10 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        before = text[start:match.start() + 1]
-        word = re.search(r"([\w.]+)\.$", before)
-        if word and match.group().startswith("."):
+        # Only a full stop can end an abbreviation: "!" and "?" skip the word's search.
+        if match.group().startswith(".") and (word := _word_before(text, start, match.start())):
             token = word.group(1).lower()
-            if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
+            if token in _ABBREVIATIONS or _LETTER.fullmatch(token):
                 continue
         sentence = text[start:end].strip()
         if sentence:
