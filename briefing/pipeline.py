@@ -167,8 +167,7 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         index = per_article.KeyIndex.loaded(cache.load(per_article.STATS))
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
-        listed = listing.result() if listing and not any(p.action.writes for p in plans) \
-            else list_content(project)
+        listed = _listed(project, listing, plans)
         files, started_ns = content_files(project, listed.names), listed.started_ns
         current = per_article.current_keys(files, listed.identities, inputs, index) \
             if last else None
@@ -223,6 +222,13 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
     fingerprint = _fingerprint(inputs, read.seen)
     cache.save(last_name, LastBuild(fingerprint, replace(report, plans=(), files_written=0)))
     return report
+
+
+def _listed(project: Project, listing: Forked[Listing] | None, plans: list[Plan]) -> Listing:
+    """content/ as listed since the command started, unless normalize wrote to it since."""
+    if listing and not any(plan.action.writes for plan in plans):
+        return listing.result()
+    return list_content(project)
 
 
 @contextmanager
