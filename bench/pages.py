@@ -41,6 +41,7 @@ from briefing.pipeline import (
     Reading,
     arrange,
     content_files,
+    key_index_name,
     load_settings,
     read_articles,
 )
@@ -63,7 +64,7 @@ class Bench:
         config, themes = load_settings(project, None)
         self.inputs = articles.Inputs.of(config, themes, project.templates)
         cache = BuildCache(project.root)
-        index = articles.KeyIndex.loaded(cache.load(articles.STATS))
+        index = articles.KeyIndex.loaded(cache.load(key_index_name(project.out)))
         self.read: Reading = read_articles(content_files(project), self.inputs, cache,
                                            Collector(), index=index)
         assert self.read.bodies.unread, "build the project once first"

@@ -141,6 +141,10 @@ class BuildCache:
         write_atomically(self.folder / f"{name}.pickle",
                          pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def forget(self, name: str) -> None:
+        """Remove a stored value (a later ``load`` gives None)."""
+        (self.folder / f"{name}.pickle").unlink(missing_ok=True)
+
     def load_entries(self, name: str) -> dict[str, Any]:
         """A mapping stored by ``save_entries`` (empty when absent)."""
         entries: dict[str, Any] = {}

@@ -32,7 +32,7 @@ from briefing.manifest import MANIFEST_NAME
 from briefing.parallel import Forked
 from briefing.progress import Meter
 from briefing.project import Listing, Project, content_files, list_content
-from briefing.publish import Publisher
+from briefing.publish import Publisher, manifest_name
 from briefing.render import Deferred, OutputFile
 from briefing.scores import PackedScores, Scores, unpack_scores
 from briefing.seeds import read_seed, seed_paths
@@ -164,7 +164,8 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         plans = normalize_seeds(project, config, themes, force, log)
         inputs = per_article.Inputs.of(config, themes, project.templates)
         publisher = Publisher(project.out, cache)
-        index = per_article.KeyIndex.loaded(cache.load(per_article.STATS))
+        stats_name = key_index_name(project.out)
+        index = per_article.KeyIndex.loaded(cache.load(stats_name))
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
         listed = _listed(project, listing, plans)
@@ -196,7 +197,7 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
                     publisher.offer(deferred)
                 for output in render.assets(project.templates):
                     publisher.put(output)
-                read.remember(cache, started_ns)
+                read.remember(cache)
                 memo.keep_only_used()
                 save_memos()
                 months = article_pages()
@@ -208,7 +209,12 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
                 publisher.put(output)
         for deferred in sitemap.index_files(config.base_url, publisher.paths()):
             publisher.offer(deferred)
+        # site/ changes now: until what it is made from is saved again, nothing is known
+        # of it (else a build failing in between would leave the last build's record).
+        cache.forget(stats_name)
+        cache.forget(last_name)
         written = publisher.commit()
+        read.remember_keys(cache, stats_name, started_ns)
     except BaseException:
         if publisher:
             publisher.abort()
@@ -222,6 +228,12 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
     fingerprint = _fingerprint(inputs, read.seen)
     cache.save(last_name, LastBuild(fingerprint, replace(report, plans=(), files_written=0)))
     return report
+
+
+def key_index_name(out_dir: Path) -> str:
+    """The cache entry of the content files' keys as last published into ``out_dir``: kept
+    per site folder, as its manifest is (the files' pages there were made from them)."""
+    return f"{per_article.STATS}-{manifest_name(out_dir)}"
 
 
 def _listed(project: Project, listing: Forked[Listing] | None, plans: list[Plan]) -> Listing:
@@ -443,11 +455,16 @@ class Reading:
     known: dict[str, per_article.Record]
     """The records the cache held before this build."""
 
-    def remember(self, cache: BuildCache, started_ns: int) -> None:
-        """Cache every live record (and only those) and the files' keys by identity."""
+    def remember(self, cache: BuildCache) -> None:
+        """Cache every live record (and only those)."""
         cache.save_entries(per_article.RECORDS, self.records, self.known)
+
+    def remember_keys(self, cache: BuildCache, name: str, started_ns: int) -> None:
+        """Cache the files' keys by identity (under ``name``), once the site folder holds
+        what they made: the next build into it takes a file unchanged since then for one
+        whose pages need no keying."""
         index = per_article.KeyIndex.of(self.bodies.inputs.key, started_ns, self.seen)
-        cache.save(per_article.STATS, index.stored() if index else None)
+        cache.save(name, index.stored() if index else None)
 
 
 def read_articles(files: list[tuple[str, str]], inputs: per_article.Inputs, cache: BuildCache,

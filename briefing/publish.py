@@ -47,6 +47,11 @@ def _manifest(stored: object) -> dict[str, Entry] | None:
         return None
 
 
+def manifest_name(out_dir: Path) -> str:
+    """The cache entry of the manifest of this site folder (one per folder built into)."""
+    return f"site-{digest(str(out_dir.resolve()))}"
+
+
 class Publisher:
     """Stage a build's outputs beside ``out_dir``, then commit them in one step."""
 
@@ -56,7 +61,7 @@ class Publisher:
         self.cache = cache
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)  # what a killed build left beside site/
-        self.manifest_name = f"site-{digest(str(self.out))}"
+        self.manifest_name = manifest_name(self.out)
         previous = _manifest(cache.load(self.manifest_name)) if cache else None
         self.whole = previous is None or not self.out.is_dir()
         self.previous: dict[str, Entry] = previous if previous is not None and not self.whole \

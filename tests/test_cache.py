@@ -285,6 +285,50 @@ def test_an_edit_that_moves_no_article_keys_only_the_pages_showing_it(
     assert tree(project.out) == clean_build(project, tmp_path)
 
 
+def test_an_edit_in_a_build_that_failed_before_publishing_is_published_by_the_next(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache may know files a failed build read; site/ holds only what the last
+    published build made: the next build must not take the one for the other."""
+    edit_article(project)
+    with monkeypatch.context() as failing:
+        def fail(self: object) -> int:
+            raise BriefingError("disk full")
+        failing.setattr(pipeline.Publisher, "commit", fail)
+        with pytest.raises(BriefingError):
+            pipeline.build(project)
+    pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_keys_that_could_not_be_saved_after_publishing_are_not_trusted(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """site/ published with an edit, the keys it was made from not saved (a full disk):
+    the next build must not compare content/ with the keys of an older site/."""
+    path = project.content / "helix-labs-weighs-a-gigawatt-datacenter.md"
+    original = path.read_text(encoding="utf-8")
+    edit_article(project)
+    with monkeypatch.context() as failing:
+        def fail(*args: object) -> None:
+            raise OSError("disk full")
+        failing.setattr(pipeline.Reading, "remember_keys", fail)
+        with pytest.raises(OSError):
+            pipeline.build(project)
+    path.write_text(original, encoding="utf-8")  # back to what the older keys say
+    pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
+def test_an_edit_built_into_another_folder_is_still_published_to_site(
+        project: Project, tmp_path: Path) -> None:
+    """What the cache knows of content/ is kept per site folder: a build into another
+    one leaves site/'s next build to find the edit it has not published yet."""
+    edit_article(project)
+    pipeline.build(Project.at(project.root, out=tmp_path / "elsewhere"))
+    pipeline.build(project)
+    assert tree(project.out) == clean_build(project, tmp_path)
+    assert tree(tmp_path / "elsewhere") == tree(project.out)
+
+
 def test_a_page_changed_by_hand_in_site_is_restored(project: Project, tmp_path: Path) -> None:
     page = project.out / "articles/openai-is-sunsetting-sora/index.html"
     page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-x"))
