@@ -181,27 +181,28 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         memo = cache.memo(per_article.HTML_MEMO)
         read = read_articles(files, inputs, cache, log, meter, index, current)
         ordered = arrange(config, themes, read.articles, read.scores)
-        with per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
-                                         meter, _changed_in_place(inputs, index, read)) \
+        site = replace(ordered, articles=_with_shown_bodies(ordered, read.bodies))
+        # The pages drawn from many articles (each made, and the digest with them, only
+        # when what it shows changed) start first: the briefing takes longest.
+        pages = render.aggregate_files(per_article.environment(), site,
+                                       cache_once(partial(digested, site)), read.keys,
+                                       inputs.key)
+        with _made_beside(publisher, pages) as made_pages, \
+                per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
+                                            meter, _changed_in_place(inputs, index, read)) \
                 as article_pages:
-            # Meanwhile: the pages and feeds drawn from many articles (each made, and the
-            # digest with them, only when what it shows changed), and the cache.
-            site = replace(ordered, articles=_with_shown_bodies(ordered, read.bodies))
+            # Meanwhile: the feeds and the cache.
             markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
-            pages = render.aggregate_files(per_article.environment(), site,
-                                           cache_once(partial(digested, site)), read.keys,
-                                           inputs.key)
             feed_files = feeds.feed_files(site)
-            with _made_beside(publisher, pages) as made_pages:
-                for deferred in feed_files:
-                    publisher.offer(deferred)
-                for output in render.assets(project.templates):
-                    publisher.put(output)
-                read.remember(cache)
-                memo.keep_only_used()
-                save_memos()
-                months = article_pages()
-                made_pages()
+            for deferred in feed_files:
+                publisher.offer(deferred)
+            for output in render.assets(project.templates):
+                publisher.put(output)
+            read.remember(cache)
+            memo.keep_only_used()
+            save_memos()
+            months = article_pages()
+            made_pages()
         if config.search:
             from briefing import search  # here: the search index runs a separate program
 
