@@ -285,6 +285,20 @@ def test_an_edit_that_moves_no_article_keys_only_the_pages_showing_it(
     assert tree(project.out) == clean_build(project, tmp_path)
 
 
+def test_a_retitled_article_of_many_themes_shows_on_every_page_that_lists_it(
+        project: Project, tmp_path: Path) -> None:
+    """Its neighbours in each of its themes (not only its main one) show its title, as do
+    its month pages: a retitle keys those pages alone, and they all follow."""
+    path = project.content / "openai-kills-sora-to-feed-spud-its-next-major-model.md"
+    assert path.read_text(encoding="utf-8").count("\n- ") >= 4  # four themes
+    add_many_articles(project)
+    pipeline.build(project)
+    edit(path, "title: OpenAI kills", "title: OpenAI now kills")
+    report = pipeline.build(project)
+    assert not report.failed and report.files_written >= 3
+    assert tree(project.out) == clean_build(project, tmp_path)
+
+
 def test_an_edit_in_a_build_that_failed_before_publishing_is_published_by_the_next(
         project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache may know files a failed build read; site/ holds only what the last
