@@ -313,16 +313,14 @@ MAX_CHANGED_IN_PLACE = 20
 
 
 def _place(record: per_article.Record, order: Mapping[str, int]) -> tuple[object, ...] | None:
-    """What puts an article where it is in every list: slug, date, themes, main theme."""
+    """``render.place`` of a record's article, with the themes a build gives it."""
     article = record.article
     if article is None:
         return None
     scores = unpack_scores(record.scores)
     # As ``read_articles`` gives them: themes.yaml's of those set, else the classifier's.
     themes = tuple(t for t in article.themes if t in order) or assigned_themes(scores)
-    placed = replace(article, themes=themes)
-    return (article.slug, article.date, themes,
-            render.main_theme(placed, {s.theme: s.score for s in scores}, order))
+    return render.place(replace(article, themes=themes), scores, order)
 
 
 def _fingerprint(inputs: per_article.Inputs, seen: _Seen) -> str:

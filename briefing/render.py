@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefing.cache import digest
-from briefing.classify import TermMatch, assigned_themes
+from briefing.classify import TermMatch, ThemeScore, assigned_themes
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, When
 from briefing.edition import edition_of
@@ -378,6 +378,14 @@ def main_theme(article: Article, scores: Mapping[str, float],
     if len(article.themes) < 2:
         return article.themes[0] if article.themes else None
     return min(article.themes, key=lambda slug: (-scores.get(slug, 0.0), order[slug]))
+
+
+def place(article: Article, scores: Iterable[ThemeScore],
+          order: Mapping[str, int]) -> tuple[object, ...]:
+    """What puts an article (with its final themes) where it is in every list, month and
+    trail: its slug, date, themes and main theme. An edit that keeps it moves nothing."""
+    return (article.slug, article.date, article.themes,
+            main_theme(article, {s.theme: s.score for s in scores}, order))
 
 
 def theme_order(site: Site) -> dict[str, int]:

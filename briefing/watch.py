@@ -53,10 +53,10 @@ from briefing.render import (
     PageItem,
     Trail,
     article_path,
-    main_theme,
     make_environment,
     page_of,
     page_path,
+    place,
     theme_order,
 )
 from briefing.scores import Scores
@@ -246,10 +246,9 @@ class Rebuilder:
         (shown, theme, newer, older), scores = known[0], edited[1]
         article = edited[0] if edited[0].themes else replace(
             edited[0], themes=assigned_themes(scores))
-        if (article.path, article.slug, article.date, article.updated, article.themes) != (
-                shown.path, shown.slug, shown.date, shown.updated, shown.themes) or main_theme(
-                article, {s.theme: s.score for s in scores}, theme_order(site)) != (
-                theme and theme.slug):
+        order = theme_order(site)
+        if (article.path, article.updated) != (shown.path, shown.updated) or place(
+                article, scores, order) != place(shown, site.scores.get(shown.slug, ()), order):
             return None
         scored = replace(site, scores=Scores.of({**site.scores, article.slug: scores}))
         markdown.use_memo(self._html)  # the rebuild then finds the body rendered
