@@ -51,6 +51,35 @@ def test_text_from_articles_is_escaped_exactly_once_everywhere():
     assert "&lt;img src=x onerror=alert(1)&gt;" in article
 
 
+class _Html:
+    def __html__(self) -> str:
+        return "<b>ok</b>"
+
+
+@pytest.mark.parametrize("value", [
+    "plain", "<a href='x'>&\"</a>", Markup("<i>safe</i>"), 3, 2.5, None, _Html(),
+    type("Sub", (str,), {})("<sub>"), "\u00e9\u2028<",
+])
+def test_template_escaping_is_markupsafes_as_plain_text(value):
+    from markupsafe import escape
+
+    assert render.escape_text(value) == str(escape(value))
+    assert type(render.escape_text(value)) is str or hasattr(value, "__html__")
+
+
+def test_templates_escape_outputs_once_and_keep_captured_markup_safe(tmp_path):
+    (tmp_path / "t.html").write_text(
+        "{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}"
+        "{% set captured %}<b>{{ v }}</b>{% endset %}"
+        "{{ v }}|{{ captured }}|{{ m(v) }}|{{ v | upper }}|{{ safe | safe }}|{{ v ~ '!' }}")
+    env = render.make_environment(tmp_path)
+    template = env.get_template("t.html")
+    assert template.root_render_func.__globals__["escape"] is render.escape_text
+    out = template.render(v="<&>", safe="<u>")
+    assert out == ("&lt;&amp;&gt;|<b>&lt;&amp;&gt;</b>|<i>&lt;&amp;&gt;</i>|&lt;&amp;&gt;|<u>|"
+                   "&lt;&amp;&gt;!")
+
+
 class _Checker(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
