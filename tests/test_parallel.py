@@ -70,6 +70,25 @@ def test_pool_map_keeps_input_order_across_chunks(two_processes):
     assert [square for square, _, _ in found] == [n * n for n in range(100)]
 
 
+@pytest.mark.parametrize("total", [1, 15, 16, 17, 200, 1000, 10_127])
+def test_chunks_cover_every_job_and_shrink_toward_the_end(total: int):
+    sizes = list(parallel.chunk_sizes(total, 2))
+    assert sum(sizes) == total and all(size > 0 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # the large chunks first
+    largest = max(1, total // (2 * parallel.CHUNKS_PER_WORKER))
+    assert sizes[0] == min(total, max(parallel.MIN_CHUNK, min(largest, total // 4)))
+    # Whatever a worker still has to do when the other takes the last chunk is small.
+    assert sizes[-1] <= parallel.MIN_CHUNK and sizes[-2:-1] <= [parallel.MIN_CHUNK]
+    if total >= 1000:
+        # The tail is guided down: the last tenth of the jobs comes in more, smaller chunks.
+        assert len(sizes) > 2 * parallel.CHUNKS_PER_WORKER + 4
+
+
+def test_pool_started_keeps_input_order_across_shrinking_chunks(two_processes):
+    with parallel.pool_started(_square_with_pid, range(300), _start, (None,)) as results:
+        assert [square for square, _, _ in results] == [n * n for n in range(300)]
+
+
 def test_forked_work_runs_in_another_process_and_its_result_comes_back() -> None:
     here = os.getpid()
     forked = parallel.Forked(lambda: (os.getpid(), frozenset({"a", "b"})))
