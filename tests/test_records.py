@@ -104,6 +104,33 @@ def test_records_cross_a_pipe_unchanged(records: dict) -> None:
     assert_same(pickle.loads(pickle.dumps(records, pickle.HIGHEST_PROTOCOL)), records)
 
 
+def test_what_pass_1_sends_crosses_a_pipe_unchanged(unusual: Project) -> None:
+    config, themes = pipeline.load_settings(unusual)
+    per_article.start_worker(per_article.Inputs.of(config, themes, unusual.templates))
+    sent = [per_article.process(per_article.Source(name, path, ""))
+            for name, path in pipeline.content_files(unusual)]
+    back = pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+    assert [(p.source, p.identity) for p in back] == [(p.source, p.identity) for p in sent]
+    assert all(p.source.hashed for p in back)  # keyed here, with when and how
+    assert_same({p.source.key: p.record for p in back}, {p.source.key: p.record for p in sent})
+
+
+def test_a_file_is_read_whole_even_when_it_grew_since_its_size_was_taken(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"x" * 70_000 + b"end")
+    assert per_article._read_whole(str(path))[1] == path.read_bytes()
+    real_fstat = os.fstat
+
+    def smaller(handle: int) -> os.stat_result:  # as if the file grew after fstat
+        found = list(real_fstat(handle))
+        found[6] = 10  # st_size
+        return os.stat_result(found)
+
+    monkeypatch.setattr(per_article.os, "fstat", smaller)
+    assert per_article._read_whole(str(path))[1] == path.read_bytes()
+
+
 @pytest.mark.parametrize("zone", [ZoneInfo("Europe/Paris"), timezone(timedelta(hours=1), "CET"),
                                   timezone(-timedelta(hours=3, seconds=7))])
 def test_dates_iso_text_cannot_carry_are_kept_as_they_are(records: dict, zone: object) -> None:
