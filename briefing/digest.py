@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 
 from briefing.cache import digest as fingerprint
@@ -824,10 +824,12 @@ def _bottom_lines(themes: Sequence[Theme], digests: Sequence[ThemeDigest], same:
         chosen[d.theme], key=lambda pick: pick[0]))) for d in digests)
 
 
-def build_digest(themes: Sequence[Theme], articles: Sequence[Article],
-                 window: int = WINDOW) -> Digest:
-    """The whole edition's briefing; ``articles`` newest first, each with its final themes."""
+def build_digest(themes: Sequence[Theme], articles: Sequence[Article], window: int = WINDOW,
+                 articles_in: Callable[[str], Sequence[Article]] | None = None) -> Digest:
+    """The whole edition's briefing; ``articles`` newest first, each with its final themes
+    (``articles_in``: each theme's, when known already)."""
     same = _SameClaim()
-    digests = _bottom_lines(themes, [theme_digest(t, with_theme(articles, t.slug), window)
+    members = articles_in or partial(with_theme, articles)
+    digests = _bottom_lines(themes, [theme_digest(t, members(t.slug), window)
                                      for t in themes], same)
     return Digest(digests, _top_points(digests, same), edition_of(articles))

@@ -181,19 +181,16 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         memo = cache.memo(per_article.HTML_MEMO)
         read = read_articles(files, inputs, cache, log, meter, index, current)
         ordered = arrange(config, themes, read.articles, read.scores)
-        site = replace(ordered, articles=_with_shown_bodies(ordered, read.bodies))
         # The pages drawn from many articles (each made, and the digest with them, only
         # when what it shows changed) start first: the briefing takes longest.
-        pages = render.aggregate_files(per_article.environment(), site,
-                                       cache_once(partial(digested, site)), read.keys,
-                                       inputs.key)
-        with _made_beside(publisher, pages) as made_pages, \
+        with _made_beside(publisher, partial(_aggregate_files, ordered, read, inputs.key)) \
+                as made_pages, \
                 per_article.pages_rendering(ordered, inputs, read.keys, publisher, read.bodies,
                                             meter, _changed_in_place(inputs, index, read)) \
                 as article_pages:
             # Meanwhile: the feeds and the cache.
             markdown.use_memo(memo)  # feeds show the newest articles' HTML build after build
-            feed_files = feeds.feed_files(site)
+            feed_files = feeds.feed_files(_with_bodies(ordered, read.bodies, config.feed_size))
             for deferred in feed_files:
                 publisher.offer(deferred)
             for output in render.assets(project.templates):
@@ -202,7 +199,7 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
             memo.keep_only_used()
             save_memos()
             months = article_pages()
-            made_pages()
+            pages = made_pages()
         if config.search:
             from briefing import search  # here: the search index runs a separate program
 
@@ -223,7 +220,7 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
     finally:
         markdown.use_memo(None)
         use_memos(None)
-    html = sum(1 for p in pages if p.path.endswith(".html"))
+    html = sum(1 for path in pages if path.endswith(".html"))
     report = Report(tuple(log.diagnostics), tuple(plans), len(read.articles), written,
                     pages=len(read.articles) + months + html, feeds=len(feed_files))
     fingerprint = _fingerprint(inputs, read.seen)
@@ -245,45 +242,55 @@ def _listed(project: Project, listing: Forked[Listing] | None, plans: list[Plan]
 
 
 @contextmanager
-def _made_beside(publisher: Publisher, files: list[Deferred]) -> Iterator[Callable[[], None]]:
-    """Offer ``files`` to ``publisher``, making those site/ lacks in a forked process
-    while this one goes on (the briefing with them: a large part of a rebuild after an
-    edit to one of the newest articles); call what it yields to take them in."""
-    wanted = []
-    for file in files:
-        if publisher.can_keep(file.path, file.key):
-            publisher.keep(file.path, file.key)
-        else:
-            wanted.append(file)
-    made = Forked(partial(_made, wanted, loaded_memos())) if wanted else None
+def _made_beside(publisher: Publisher, files: Callable[[], list[Deferred]],
+                 ) -> Iterator[Callable[[], list[str]]]:
+    """Make ``files()`` in a forked process while this one goes on, but those site/ holds
+    from the same inputs (kept); call what it yields to take them in (it returns their
+    paths). The briefing is among them: a large part of a rebuild after an edit to one of
+    the newest articles, and of a cold build the one part no pool shares."""
+    publisher.touched()  # known before the fork: the child must not wait for it itself
+    made = Forked(partial(_made, files, publisher, loaded_memos()))
 
-    def take_in() -> None:
-        for file, data in zip(wanted, made.result() if made else (), strict=True):
-            publisher.put(OutputFile(file.path, data), file.key, force=True)
+    def take_in() -> list[str]:
+        for path, key, data in made.result():
+            if data is None:
+                publisher.keep(path, key)
+            else:
+                publisher.put(OutputFile(path, data), key, force=True)
+        return [path for path, _, _ in made.result()]
     try:
         yield take_in
     finally:
-        if made:
-            made.close()
+        made.close()
 
 
-def _made(files: list[Deferred], loaded: frozenset[str]) -> list[bytes]:
-    """Each file made; the memo tables loaded meanwhile (``loaded``: those loaded before,
-    which their process saves) are saved here."""
-    data = [file.make() for file in files]
+def _made(files: Callable[[], list[Deferred]], publisher: Publisher,
+          loaded: frozenset[str]) -> list[tuple[str, str, bytes | None]]:
+    """Each file's path, key and bytes (None: site/ holds it); the memo tables loaded
+    meanwhile (``loaded``: those loaded before, which their process saves) are saved here."""
+    made = [(file.path, file.key,
+             None if publisher.can_keep(file.path, file.key) else file.make())
+            for file in files()]
     save_memos(skip=loaded)
-    return data
+    return made
 
 
-def _with_shown_bodies(site: Site, bodies: per_article.Bodies) -> tuple[Article, ...]:
-    """Load the bodies that the digest (each theme's newest ``digest_window``) and the feeds
-    (the newest ``feed_size``, of the site and of each theme) read; the rest stay unread."""
-    shown = {a.slug for a in site.articles[:site.config.feed_size]}
+def _aggregate_files(ordered: Site, read: Reading, salt: str) -> list[Deferred]:
+    """The pages drawn from many articles (``render.aggregate_files``), of the site with
+    the bodies its briefing reads."""
+    site = _with_bodies(ordered, read.bodies, ordered.config.digest_window)
+    return render.aggregate_files(per_article.environment(), site,
+                                  cache_once(partial(digested, site)), read.keys, salt)
+
+
+def _with_bodies(site: Site, bodies: per_article.Bodies, newest: int) -> Site:
+    """The site with the bodies of its ``newest`` articles and of each theme's (the feeds',
+    or the briefing's window); the rest stay unread."""
+    shown = {a.slug for a in site.articles[:newest]}
     for theme in site.themes:
-        members = site.articles_in(theme.slug)
-        shown.update(a.slug for a in members[:max(site.config.digest_window,
-                                                  site.config.feed_size)])
-    return tuple(bodies.fill(a) if a.slug in shown else a for a in site.articles)
+        shown.update(a.slug for a in site.articles_in(theme.slug)[:newest])
+    return replace(site, articles=tuple(bodies.fill(a) if a.slug in shown else a
+                                        for a in site.articles))
 
 
 def _changed_in_place(inputs: per_article.Inputs, index: per_article.KeyIndex | None,
@@ -634,8 +641,8 @@ def digested(site: Site) -> Site:
     from briefing.digest import build_digest  # here: a build whose pages showing the
     # briefing are all kept never loads the digest's code
 
-    return replace(site, digest=build_digest(site.themes, site.articles,
-                                             site.config.digest_window))
+    return site.with_digest(build_digest(site.themes, site.articles,
+                                         site.config.digest_window, site.articles_in))
 
 
 def render_site(site: Site, project: Project, env: jinja2.Environment | None = None,

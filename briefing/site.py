@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from math import inf
 from operator import attrgetter
@@ -36,6 +36,12 @@ class Site:
         if found is None:
             found = self._members[theme] = with_theme(self.articles, theme)
         return found
+
+    def with_digest(self, digest: Digest) -> Site:
+        """The same site with this briefing (its theme lists, found already, kept)."""
+        briefed = replace(self, digest=digest)
+        briefed._members.update(self._members)
+        return briefed
 
     def theme(self, slug: str) -> Theme:
         for theme in self.themes:  # a loop: pages ask this many times, themes are few
