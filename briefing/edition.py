@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from briefing.cache import pickle_by_fields
 from briefing.statement import Statement
 
 if TYPE_CHECKING:
@@ -87,3 +88,6 @@ def edition_of(articles: Sequence[Article]) -> date | None:
     days = [when.date() if isinstance(when, datetime) else when
             for when in map(operator.attrgetter("date"), articles) if when is not None]
     return max(days, default=None)
+
+
+pickle_by_fields(KeyPoint, TimelineEntry, ThemeDigest, Digest)  # kept in the build cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefing.cache import pickle_by_fields
 from briefing.text import shorten
 
 
@@ -26,3 +27,6 @@ class Statement:
     def source(self) -> str:
         """Short name of the source: the publisher, else the headline, shortened."""
         return self.publisher or shorten(self.title, 40)
+
+
+pickle_by_fields(Statement)  # the digest's memos in the build cache hold thousands
