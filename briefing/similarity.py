@@ -69,8 +69,9 @@ def stem(word: str) -> str:
 
 @cache
 def _stemmer() -> Any:
-    """Loaded on first use: its tables for every language take a while to import, and a
-    rebuild whose digest comes from the cache stems nothing."""
+    """Loaded on first use (a rebuild whose digest comes from the cache stems nothing).
+    snowballstemmer hands out PyStemmer's compiled stemmer, installed with briefing: the
+    same Snowball algorithm, twenty times faster than its own Python one."""
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")

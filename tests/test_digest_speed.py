@@ -272,3 +272,19 @@ def test_the_date_prefilter_drops_no_date(monkeypatch):
     assert found == [timeline.find_dates.__wrapped__(t, anchor) for t in texts]
     assert sum(1 for f in found if f) >= 5
     timeline.find_dates.cache_clear()
+
+
+def test_the_compiled_stemmer_is_in_use_and_stems_as_snowballs_own_python_one():
+    """The digest stems with PyStemmer (through snowballstemmer); its stems must be the
+    pure-Python English stemmer's, or a machine without it would brief differently."""
+    import Stemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    assert isinstance(similarity._stemmer(), Stemmer.Stemmer)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "seeds").iterdir())]
+    words = sorted(set(re.findall(r"[a-z0-9]+(?:['’][a-z]+)?", " ".join(texts).lower())))
+    words += ["generously", "skies", "dying", "news", "cosmos", "proceeding", "succeeded",
+              "atlantic", "idly", "gently", "singly", "ugly", "early", "only", "howe"]
+    python = EnglishStemmer()
+    assert len(words) > 1000
+    assert [similarity.stem(w) for w in words] == [python.stemWord(w) for w in words]
