@@ -286,11 +286,10 @@ def _aggregate_files(ordered: Site, read: Reading, salt: str) -> list[Deferred]:
 def _with_bodies(site: Site, bodies: per_article.Bodies, newest: int) -> Site:
     """The site with the bodies of its ``newest`` articles and of each theme's (the feeds',
     or the briefing's window); the rest stay unread."""
-    shown = {a.slug for a in site.articles[:newest]}
+    shown = {a.slug: a for a in site.articles[:newest]}
     for theme in site.themes:
-        shown.update(a.slug for a in site.articles_in(theme.slug)[:newest])
-    return replace(site, articles=tuple(bodies.fill(a) if a.slug in shown else a
-                                        for a in site.articles))
+        shown.update((a.slug, a) for a in site.articles_in(theme.slug)[:newest])
+    return site.with_articles({slug: bodies.fill(a) for slug, a in shown.items()})
 
 
 def _changed_in_place(inputs: per_article.Inputs, index: per_article.KeyIndex | None,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from math import inf
 from operator import attrgetter
 
@@ -36,6 +38,15 @@ class Site:
         if found is None:
             found = self._members[theme] = with_theme(self.articles, theme)
         return found
+
+    def with_articles(self, changed: Mapping[str, Article]) -> Site:
+        """The same site with some of its articles (by slug) changed in place (bodies
+        read, say): its theme lists, found already, kept with them."""
+        swap = partial(_changed, changed)
+        site = replace(self, articles=tuple(map(swap, self.articles)))
+        site._members.update((theme, tuple(map(swap, listed)))
+                             for theme, listed in self._members.items())
+        return site
 
     def with_digest(self, digest: Digest) -> Site:
         """The same site with this briefing (its theme lists, found already, kept)."""
@@ -74,6 +85,10 @@ class Site:
 
     def sort_time(self, article: Article) -> datetime:
         return as_datetime(article.updated or article.date, self.config.tz)  # type: ignore[arg-type]
+
+
+def _changed(changed: Mapping[str, Article], article: Article) -> Article:
+    return changed.get(article.slug, article)
 
 
 def pinned(themes: tuple[str, ...], classifier: tuple[str, ...]) -> bool:

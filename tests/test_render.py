@@ -249,3 +249,19 @@ def test_a_month_met_again_further_down_a_list_is_one_month_in_first_seen_order(
     assert [(m.slug, m.label, [a.slug for a in m.articles]) for m in months] == [
         ("2026-03", "March 2026", ["a", "c"]), ("2026-02", "February 2026", ["b", "d"]),
         ("2025-12", "December 2025", ["e"]), ("undated", "Undated", ["f", "g"])]
+
+
+def test_a_site_with_articles_changed_in_place_keeps_its_theme_lists_in_step():
+    from briefing.content import with_theme
+
+    one = replace(HOSTILE, slug="one", themes=("compute", "governance"))
+    two = replace(HOSTILE, slug="two", themes=("compute",))
+    site = assemble(SiteConfig(), THEMES, [one, two])
+    before = {t.slug: site.articles_in(t.slug) for t in THEMES}  # listed: kept by the change
+    read = replace(site.articles[0], body="Read again.\n")
+    changed = site.with_articles({read.slug: read})
+    assert read in changed.articles and changed.articles[0] is read
+    for theme in THEMES:
+        found, fresh = changed.articles_in(theme.slug), with_theme(changed.articles, theme.slug)
+        assert len(found) == len(fresh) and all(a is b for a, b in zip(found, fresh, strict=True))
+        assert site.articles_in(theme.slug) == before[theme.slug]  # the site itself unchanged
