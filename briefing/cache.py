@@ -109,6 +109,26 @@ def _shared(value: Any) -> Any:
     return sys.intern(value) if type(value) is str and len(value) <= 40 else value
 
 
+def kept_by_identity(function: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``function`` of one large tuple (a whole archive's articles, say), remembered for
+    the last few tuples by identity: hashing them would cost what computing does. Each
+    entry holds its tuple, so its id cannot be reused meanwhile; other values are not kept."""
+    kept: dict[int, tuple[Any, T]] = {}
+
+    @functools.wraps(function)
+    def remembered(value: Any) -> T:
+        if type(value) is not tuple:
+            return function(value)
+        known = kept.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if len(kept) >= 16:
+            kept.clear()
+        kept[id(value)] = (value, function(value))
+        return kept[id(value)][1]
+    return remembered
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary name, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from briefing.cache import pickle_by_fields
+from briefing.cache import kept_by_identity, pickle_by_fields
 from briefing.statement import Statement
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class Digest:
         return next((t for t in self.themes if t.theme == slug), None)
 
 
+@kept_by_identity  # the briefing's key and the briefing itself ask for the whole archive's
 def edition_of(articles: Sequence[Article]) -> date | None:
     """The edition's date: the latest day an article is dated."""
     # _day inlined: this is a pass over the whole archive.

@@ -27,6 +27,7 @@ from briefing.cache import BuildCache, digest, loaded_memos, save_memos, use_mem
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
+from briefing.edition import edition_of
 from briefing.errors import BriefingError, ContentError, Diagnostic, Severity
 from briefing.manifest import MANIFEST_NAME
 from briefing.parallel import Forked
@@ -181,6 +182,7 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         memo = cache.memo(per_article.HTML_MEMO)
         read = read_articles(files, inputs, cache, log, meter, index, current)
         ordered = arrange(config, themes, read.articles, read.scores)
+        _found_before_forking(ordered)
         # The pages drawn from many articles (each made, and the digest with them, only
         # when what it shows changed) start first: the briefing takes longest.
         with _made_beside(publisher, partial(_aggregate_files, ordered, read, inputs.key)) \
@@ -275,12 +277,22 @@ def _made(files: Callable[[], list[Deferred]], publisher: Publisher,
     return made
 
 
+def _found_before_forking(site: Site) -> None:
+    """Find each theme's articles, the months and the edition's date of the archive here,
+    for the processes forked next: a child walking 10,000 articles itself first copies
+    each memory page it touches (a tenth of the briefing's child, after an edit to the
+    newest article), where this process finds them in a few ms."""
+    for listed in (site.articles, *(site.articles_in(theme.slug) for theme in site.themes)):
+        render.by_month(listed)
+    edition_of(site.articles)
+
+
 def _aggregate_files(ordered: Site, read: Reading, salt: str) -> list[Deferred]:
-    """The pages drawn from many articles (``render.aggregate_files``), of the site with
-    the bodies its briefing reads."""
-    site = _with_bodies(ordered, read.bodies, ordered.config.digest_window)
-    return render.aggregate_files(per_article.environment(), site,
-                                  cache_once(partial(digested, site)), read.keys, salt)
+    """The pages drawn from many articles (``render.aggregate_files``): none shows a body
+    but through the briefing, which reads those it needs."""
+    return render.aggregate_files(per_article.environment(), ordered,
+                                  cache_once(partial(digested, ordered, read.bodies)),
+                                  read.keys, salt)
 
 
 def _with_bodies(site: Site, bodies: per_article.Bodies, newest: int) -> Site:
@@ -635,13 +647,19 @@ def arrange(config: SiteConfig, themes: tuple[Theme, ...], articles: list[Articl
     return Site(config, themes, newest_first(articles, config), Scores.of(scores))
 
 
-def digested(site: Site) -> Site:
-    """The site with its briefing: each theme's digest of its newest articles."""
+def digested(site: Site, bodies: per_article.Bodies | None = None) -> Site:
+    """The site with its briefing: each theme's digest of its newest articles (whose
+    bodies ``bodies`` reads, where the site's articles are without theirs)."""
     from briefing.digest import build_digest  # here: a build whose pages showing the
     # briefing are all kept never loads the digest's code
 
-    return site.with_digest(build_digest(site.themes, site.articles,
-                                         site.config.digest_window, site.articles_in))
+    window = site.config.digest_window
+
+    def articles_in(theme: str) -> tuple[Article, ...]:
+        listed = site.articles_in(theme)
+        return listed if bodies is None else tuple(map(bodies.fill, listed[:window])) \
+            + listed[window:]
+    return site.with_digest(build_digest(site.themes, site.articles, window, articles_in))
 
 
 def render_site(site: Site, project: Project, env: jinja2.Environment | None = None,

@@ -17,7 +17,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from briefing.cache import digest
+from briefing.cache import digest, kept_by_identity
 from briefing.classify import TermMatch, ThemeScore, assigned_themes
 from briefing.config import SiteConfig, Theme
 from briefing.content import Article, When
@@ -288,26 +288,14 @@ class MonthPage:
     older: Month | None
 
 
-_GROUPED: dict[int, tuple[tuple[Article, ...], list[Month]]] = {}
-
-
 def by_month(articles: tuple[Article, ...]) -> list[Month]:
     """Articles (already newest first) grouped by month of publication; undated last.
-
-    Kept for the last few lists by identity (the entry holds the list, so its id cannot
-    be reused meanwhile): the month pages and the archive and theme pages group the same
-    lists of the whole archive.
-    """
-    known = _GROUPED.get(id(articles))
-    if known is not None and known[0] is articles:
-        return list(known[1])
-    if len(_GROUPED) > 16:
-        _GROUPED.clear()
-    months = _grouped(articles)
-    _GROUPED[id(articles)] = (articles, months)
-    return list(months)
+    The month pages and the archive and theme pages group the same lists of the whole
+    archive: the last few are kept."""
+    return list(_grouped(articles))
 
 
+@kept_by_identity
 def _grouped(articles: tuple[Article, ...]) -> list[Month]:
     # Newest first, so a month's articles mostly come in one run: the runs are grouped
     # (in C) rather than the articles one by one; months meet again are merged.

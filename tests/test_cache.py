@@ -236,8 +236,8 @@ def test_pages_drawn_from_many_articles_are_made_again_only_when_what_they_show_
     real_made, real_digested = render._made, pipeline.digested
     monkeypatch.setattr(render, "_made", lambda env, site, template, path, *args, **kw: (
         made.append(path) or real_made(env, site, template, path, *args, **kw)))
-    monkeypatch.setattr(pipeline, "digested", lambda site: (
-        briefed.append(1) or real_digested(site)))
+    monkeypatch.setattr(pipeline, "digested", lambda site, *bodies: (
+        briefed.append(1) or real_digested(site, *bodies)))
     config, themes = pipeline.load_settings(project)
     ordered = newest_first(pipeline.load_articles(project, themes, pipeline.Collector()), config)
     oldest = [a for a in ordered if a.slug.startswith("extra-")][-1]
@@ -611,3 +611,17 @@ def test_the_code_version_follows_the_output_shaping_libraries_installed(tmp_pat
     assert version_with("Jinja2-3.1.7.dist-info") != jinja
     assert version_with("PyYAML-6.0.egg-info") != version_with("PyYAML-6.1.egg-info")
     assert version_with("markdown_it_pyrs-0.4.0.dist-info") != version_with()
+
+
+def test_a_function_kept_by_identity_computes_once_per_tuple_and_never_for_a_list():
+    from briefing.cache import kept_by_identity
+
+    calls: list[object] = []
+    counted = kept_by_identity(lambda values: calls.append(values) or len(values))
+    first, equal = (1, 2, 3), tuple([1, 2, 3])  # equal, not the same object
+    assert counted(first) == counted(first) == 3 and calls == [first]
+    assert counted(equal) == 3 and len(calls) == 2  # by identity: computed again
+    changing = [1, 2]
+    assert counted(changing) == 2
+    changing.append(3)
+    assert counted(changing) == 3  # a list is never kept: it may change
