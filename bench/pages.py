@@ -65,8 +65,9 @@ class Bench:
         self.inputs = articles.Inputs.of(config, themes, project.templates)
         cache = BuildCache(project.root)
         index = articles.KeyIndex.loaded(cache.load(key_index_name(project.out)))
-        self.read: Reading = read_articles(content_files(project), self.inputs, cache,
-                                           Collector(), index=index)
+        self.read: Reading = read_articles(content_files(project), self.inputs,
+                                           cache.load_entries(articles.RECORDS), Collector(),
+                                           index=index)
         assert self.read.bodies.unread, "build the project once first"
         # Each body's source as pass 1 of a cold build leaves it: keyed by hashing its bytes.
         self.bodies = articles.Bodies(self.inputs, {

@@ -18,7 +18,8 @@ import pickle
 import re
 import shutil
 import sys
-from collections.abc import Callable, Collection
+import threading
+from collections.abc import Callable, Collection, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -168,14 +169,19 @@ class BuildCache:
     def load_entries(self, name: str) -> dict[str, Any]:
         """A mapping stored by ``save_entries`` (empty when absent)."""
         entries: dict[str, Any] = {}
+        for shard in self.entry_shards(name):
+            entries.update(shard)
+        return entries
+
+    def entry_shards(self, name: str) -> Iterator[dict[str, Any]]:
+        """The shards of a mapping stored by ``save_entries``, one by one."""
         folder = self.folder / name
         if folder.is_dir():
             for shard in sorted(folder.glob("*.pickle")):
                 value = self.load(f"{name}/{shard.stem}")
                 if type(value) is tuple and len(value) == 2 and value[0] == SHARD_FORMAT \
                         and isinstance(value[1], dict):
-                    entries.update(value[1])
-        return entries
+                    yield value[1]
 
     def save_entries(self, name: str, entries: dict[str, Any], before: dict[str, Any]) -> None:
         """Store a mapping keyed by hex hashes in shards by key prefix; only rewrite the
@@ -199,6 +205,34 @@ class BuildCache:
             for entry in self.base.iterdir():
                 if entry.is_dir() and entry != self.folder:
                     shutil.rmtree(entry, ignore_errors=True)
+
+
+class EntriesAhead:
+    """``BuildCache.load_entries`` in a thread, from now on: for a process about to wait
+    (on a pipe, which lets the thread run) and that may find it needs none of them after
+    all, and then stops the load between two shards (``stop``)."""
+
+    def __init__(self, cache: BuildCache, name: str):
+        self.entries: dict[str, Any] = {}
+        self.stopped = False
+        self.thread = threading.Thread(target=self._load, args=(cache, name), daemon=True)
+        self.thread.start()
+
+    def _load(self, cache: BuildCache, name: str) -> None:
+        for shard in cache.entry_shards(name):
+            if self.stopped:
+                return
+            self.entries.update(shard)
+
+    def result(self) -> dict[str, Any]:
+        """Every entry (once all are loaded)."""
+        self.thread.join()
+        assert not self.stopped, "stopped: its entries are not all there"
+        return self.entries
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.thread.join()
 
 
 class TextMemo:

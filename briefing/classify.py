@@ -20,7 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from briefing.config import Theme
@@ -150,7 +150,12 @@ class _Vocabulary:
         stems = sorted({word for words in plain.values() for word in words})
         self.scanner = re.compile(b" ((?:" + _trie(stems) + b")[a-z0-9_]*)" if stems else b"(?!)")
         self._starts: dict[bytes, tuple[int, ...]] = {}
-        self.empty = self._reference("")
+
+    @cached_property
+    def empty(self) -> dict[str, int]:
+        """The counts in an empty text (asked for seldom: finding them compiles every
+        term's pattern, a tenth of a rebuild that classifies one edited article)."""
+        return self._reference("")
 
     def _reference(self, text: str) -> dict[str, int]:
         lowered = text.lower()

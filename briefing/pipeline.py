@@ -23,7 +23,14 @@ import jinja2
 
 from briefing import articles as per_article
 from briefing import feeds, markdown, render, sitemap
-from briefing.cache import BuildCache, digest, loaded_memos, save_memos, use_memos
+from briefing.cache import (
+    BuildCache,
+    EntriesAhead,
+    digest,
+    loaded_memos,
+    save_memos,
+    use_memos,
+)
 from briefing.classify import ThemeScore, assigned_themes, classify
 from briefing.config import SiteConfig, Theme, load_site_config, load_themes
 from briefing.content import Article, parse_article
@@ -169,18 +176,21 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         index = per_article.KeyIndex.loaded(cache.load(stats_name))
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
+        # The records load while content/'s listing is awaited (most of a rebuild's wait).
+        records = EntriesAhead(cache, per_article.RECORDS)
         listed = _listed(project, listing, plans)
         files, started_ns = content_files(project, listed.names), listed.started_ns
         current = per_article.current_keys(files, listed.identities, inputs, index) \
             if last else None
         if last and current is not None and last.fingerprint == _fingerprint(inputs, current) \
                 and publisher.untouched():
+            records.stop()
             publisher.abort()
             save_memos()
             return replace(last.report, plans=tuple(plans))
         per_article.start_worker(inputs, compiled=cache.folder / "templates")
         memo = cache.memo(per_article.HTML_MEMO)
-        read = read_articles(files, inputs, cache, log, meter, index, current)
+        read = read_articles(files, inputs, records.result(), log, meter, index, current)
         ordered = arrange(config, themes, read.articles, read.scores)
         _found_before_forking(ordered)
         # The pages drawn from many articles (each made, and the digest with them, only
@@ -484,19 +494,19 @@ class Reading:
         cache.save(name, index.stored() if index else None)
 
 
-def read_articles(files: list[tuple[str, str]], inputs: per_article.Inputs, cache: BuildCache,
-                  log: Collector, meter: Meter | None = None,
+def read_articles(files: list[tuple[str, str]], inputs: per_article.Inputs,
+                  known: dict[str, per_article.Record], log: Collector, meter: Meter | None = None,
                   index: per_article.KeyIndex | None = None,
                   current: _Seen | None = None) -> Reading:
     """``load_articles`` of the content ``files`` (``content_files``) with the cache and
     every core, plus each article's scores and key,
     each file's identity and key (for the next build's ``KeyIndex``), and where the
-    bodies left unread are. ``current``: each file's identity and key, when known already.
+    bodies left unread are. ``known``: the records the cache holds (``RECORDS``);
+    ``current``: each file's identity and key, when known already.
 
     Only files whose bytes or inputs changed since they were cached are parsed and scored;
     a file whose identity vouches for its key is not even read.
     """
-    known = cache.load_entries(per_article.RECORDS)
     found, jobs, seen = _sort_out(files, inputs, known, log, index, current)
     if meter:
         meter.begin(len(jobs), "reading articles")

@@ -625,3 +625,18 @@ def test_a_function_kept_by_identity_computes_once_per_tuple_and_never_for_a_lis
     assert counted(changing) == 2
     changing.append(3)
     assert counted(changing) == 3  # a list is never kept: it may change
+
+
+def test_entries_loaded_ahead_are_the_entries_and_a_stopped_load_ends(tmp_path):
+    from briefing.cache import EntriesAhead
+
+    cache = BuildCache(tmp_path, "v")
+    entries = {f"{n:032x}": n for n in range(0, 2**128, 2**120)}  # one per shard prefix
+    cache.save_entries("things", entries, {})
+    assert EntriesAhead(cache, "things").result() == entries == cache.load_entries("things")
+    assert EntriesAhead(cache, "nothing").result() == {}
+    stopped = EntriesAhead(cache, "things")
+    stopped.stop()
+    assert not stopped.thread.is_alive() and set(stopped.entries) <= set(entries)
+    with pytest.raises(AssertionError):
+        stopped.result()
