@@ -18,7 +18,6 @@ import pickle
 import re
 import shutil
 import sys
-import threading
 from collections.abc import Callable, Collection, Iterator
 from functools import cache
 from pathlib import Path
@@ -207,32 +206,28 @@ class BuildCache:
                     shutil.rmtree(entry, ignore_errors=True)
 
 
-class EntriesAhead:
-    """``BuildCache.load_entries`` in a thread, from now on: for a process about to wait
-    (on a pipe, which lets the thread run) and that may find it needs none of them after
-    all, and then stops the load between two shards (``stop``)."""
+class EntriesLoading:
+    """A mapping stored by ``save_entries``, loaded a shard at a time as asked: a process
+    that must wait anyway loads some meanwhile (``load_while``), and may find after all
+    that it needs none."""
 
     def __init__(self, cache: BuildCache, name: str):
         self.entries: dict[str, Any] = {}
-        self.stopped = False
-        self.thread = threading.Thread(target=self._load, args=(cache, name), daemon=True)
-        self.thread.start()
+        self.shards = cache.entry_shards(name)
 
-    def _load(self, cache: BuildCache, name: str) -> None:
-        for shard in cache.entry_shards(name):
-            if self.stopped:
+    def load_while(self, waiting: Callable[[], bool]) -> None:
+        """Load shards while ``waiting()`` holds (or until every one is loaded)."""
+        while waiting():
+            shard = next(self.shards, None)
+            if shard is None:
                 return
             self.entries.update(shard)
 
     def result(self) -> dict[str, Any]:
-        """Every entry (once all are loaded)."""
-        self.thread.join()
-        assert not self.stopped, "stopped: its entries are not all there"
+        """Every entry."""
+        for shard in self.shards:
+            self.entries.update(shard)
         return self.entries
-
-    def stop(self) -> None:
-        self.stopped = True
-        self.thread.join()
 
 
 class TextMemo:

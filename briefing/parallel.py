@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -148,6 +149,10 @@ class Forked(Generic[Result]):
                 os._exit(status)
         os.close(write_end)
         self.pipe = open(read_end, "rb")  # noqa: SIM115 (closed by ``close``)
+
+    def ready(self) -> bool:
+        """True once ``result`` need not wait for the child (it has sent, or there is none)."""
+        return not self.pid or bool(select.select([self.pipe], [], [], 0)[0])
 
     def result(self) -> Result:
         if not self.done:

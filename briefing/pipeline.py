@@ -25,7 +25,7 @@ from briefing import articles as per_article
 from briefing import feeds, markdown, render, sitemap
 from briefing.cache import (
     BuildCache,
-    EntriesAhead,
+    EntriesLoading,
     digest,
     loaded_memos,
     save_memos,
@@ -176,15 +176,15 @@ def _build(project: Project, base_url: str | None, force: bool, meter: Meter | N
         index = per_article.KeyIndex.loaded(cache.load(stats_name))
         last_name = f"last-{publisher.manifest_name}"
         last = _loaded(cache, last_name, LastBuild)
-        # The records load while content/'s listing is awaited (most of a rebuild's wait).
-        records = EntriesAhead(cache, per_article.RECORDS)
+        records = EntriesLoading(cache, per_article.RECORDS)
+        if listing:  # the records load while content/ is still being listed
+            records.load_while(lambda: not listing.ready())
         listed = _listed(project, listing, plans)
         files, started_ns = content_files(project, listed.names), listed.started_ns
         current = per_article.current_keys(files, listed.identities, inputs, index) \
             if last else None
         if last and current is not None and last.fingerprint == _fingerprint(inputs, current) \
                 and publisher.untouched():
-            records.stop()
             publisher.abort()
             save_memos()
             return replace(last.report, plans=tuple(plans))

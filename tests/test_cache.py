@@ -627,16 +627,17 @@ def test_a_function_kept_by_identity_computes_once_per_tuple_and_never_for_a_lis
     assert counted(changing) == 3  # a list is never kept: it may change
 
 
-def test_entries_loaded_ahead_are_the_entries_and_a_stopped_load_ends(tmp_path):
-    from briefing.cache import EntriesAhead
+def test_entries_loaded_a_shard_at_a_time_while_waiting_are_the_entries(tmp_path):
+    from briefing.cache import EntriesLoading
 
     cache = BuildCache(tmp_path, "v")
     entries = {f"{n:032x}": n for n in range(0, 2**128, 2**120)}  # one per shard prefix
     cache.save_entries("things", entries, {})
-    assert EntriesAhead(cache, "things").result() == entries == cache.load_entries("things")
-    assert EntriesAhead(cache, "nothing").result() == {}
-    stopped = EntriesAhead(cache, "things")
-    stopped.stop()
-    assert not stopped.thread.is_alive() and set(stopped.entries) <= set(entries)
-    with pytest.raises(AssertionError):
-        stopped.result()
+    waits = iter([True, True, False])
+    loading = EntriesLoading(cache, "things")
+    loading.load_while(lambda: next(waits))
+    assert len(loading.entries) == 2  # one shard for each time it still had to wait
+    assert loading.result() == entries == cache.load_entries("things")
+    everything = EntriesLoading(cache, "things")
+    everything.load_while(lambda: True)  # ends when all are loaded
+    assert everything.entries == entries and EntriesLoading(cache, "none").result() == {}

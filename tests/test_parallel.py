@@ -97,6 +97,27 @@ def test_forked_work_runs_in_another_process_and_its_result_comes_back() -> None
     assert forked.result() == (pid, found)  # asked again: the same, no second child
 
 
+def test_forked_work_is_ready_once_the_child_has_sent_its_result(tmp_path) -> None:
+    import time
+
+    gate = tmp_path / "go"
+    forked = parallel.Forked(lambda: _after(gate))
+    assert not forked.ready()  # the child waits for the gate
+    gate.touch()
+    deadline = time.monotonic() + 10
+    while not forked.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert forked.ready() and forked.result() == "sent"
+
+
+def _after(gate) -> str:
+    import time
+
+    while not gate.exists():
+        time.sleep(0.005)
+    return "sent"
+
+
 def test_forked_work_that_fails_in_the_child_runs_here_when_asked() -> None:
     here = os.getpid()
 
@@ -112,7 +133,8 @@ def test_without_fork_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delattr(os, "fork")
     calls: list[int] = []
     forked = parallel.Forked(lambda: calls.append(os.getpid()) or "done")
-    assert calls == [] and forked.result() == "done" and calls == [os.getpid()]
+    assert calls == [] and forked.ready()  # nothing to wait for: it runs when asked
+    assert forked.result() == "done" and calls == [os.getpid()]
 
 
 def test_a_child_never_asked_is_waited_for_on_close() -> None:
