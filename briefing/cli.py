@@ -74,6 +74,10 @@ def _add_seed_options(command: argparse.ArgumentParser) -> None:
                          help="overwrite hand-edited content files")
 
 
+_LEFT: list[object] = []
+"""A one-shot build's data, left for ``os._exit`` (see ``run``) rather than freed."""
+
+
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     """The command line: ``main``, then exit with its status."""
     status = main(argv, one_shot=True)
@@ -110,7 +114,8 @@ def main(argv: Sequence[str] | None = None, one_shot: bool = False) -> int:
         if command == "build":
             with TerminalMeter() as meter:
                 report = pipeline.build(project, getattr(args, "base_url", None),
-                                        getattr(args, "force", False), meter, listing)
+                                        getattr(args, "force", False), meter, listing,
+                                        _LEFT if one_shot else None)
         elif command == "normalize":
             report = pipeline.normalize(project, args.force)
         elif command == "serve":

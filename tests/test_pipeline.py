@@ -90,6 +90,18 @@ def test_building_twice_gives_byte_identical_site_and_content(project):
     assert (tree_digest(project.out), tree_digest(project.content)) == first
 
 
+def test_a_build_asked_to_keep_its_data_leaves_it_and_reports_the_same(project):
+    kept: list[object] = []
+    first = pipeline.build(project, keep=kept)
+    again = pipeline.build(project, keep=kept)  # nothing changed: the early return keeps too
+    plain = pipeline.build(project)
+    assert (first.articles, first.pages, first.feeds) == (plain.articles, plain.pages, plain.feeds)
+    assert (again.articles, again.pages, again.feeds) == (plain.articles, plain.pages, plain.feeds)
+    assert len(kept) == 2 and all(isinstance(frame, dict) and "publisher" in frame
+                                  for frame in kept)
+    assert kept[0]["read"].articles and "read" not in kept[1]
+
+
 def test_committed_content_is_what_the_seeds_normalize_to(tmp_path):
     project = make_project(tmp_path)
     pipeline.normalize(project)
