@@ -7,6 +7,7 @@ settings are cached never loads PyYAML.
 from __future__ import annotations
 
 import re
+from datetime import date
 from itertools import islice
 from typing import Any, ClassVar
 
@@ -125,7 +126,35 @@ def _raise(message: str, line: int | None) -> Any:
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
-    """Dump a mapping in the given key order, as block YAML, Unicode kept readable."""
-    return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000
-    )
+    """Dump a mapping in the given key order, as block YAML, Unicode kept readable.
+
+    By libyaml's emitter (several times faster) when every string in it is of characters
+    on which the two emitters agree (tests check them against each other); PyYAML's own
+    otherwise (or without libyaml), which is what the output is defined by.
+    """
+    dumper = _CSafeDumper if _agreed(data) else yaml.SafeDumper
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=1_000_000)
+
+
+_CSafeDumper = getattr(yaml, "CSafeDumper", None)
+_AGREED_TEXT = re.compile(r"[\x20-\x7e\u00a1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+"""Printable characters without the ones libyaml's and PyYAML's emitters quote or escape
+differently (line and paragraph separators, NEL, the BOM, characters beyond the BMP)."""
+
+
+_AGREED_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def _agreed(value: Any) -> bool:
+    """True when libyaml's emitter writes ``value`` as PyYAML's does (see ``dump_yaml``)."""
+    if _CSafeDumper is None:
+        return False
+    if isinstance(value, str):
+        return _AGREED_TEXT.fullmatch(value) is not None
+    if isinstance(value, dict):  # keys: names, as front matter's are
+        return all(isinstance(k, str) and _AGREED_KEY.fullmatch(k) is not None and _agreed(v)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return all(map(_agreed, value))
+    return value is None or isinstance(value, bool | int | float | date)

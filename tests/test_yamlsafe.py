@@ -3,9 +3,12 @@ as the careful (pure Python, alias-counting) loader does."""
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing import yamlloaders
 from briefing.yamlsafe import YamlProblem, load_yaml
+from tests.conftest import ROOT
 
 TWENTY = "a: &a [x]\n" + "".join(f"d{i}: *a\n" for i in range(20))
 DOCUMENTS = [
@@ -42,3 +45,29 @@ class _Spy:
                 calls.append(stream)
                 super().__init__(stream)
         return Spied
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40) | st.text(
+    st.sampled_from(list("ab :#-'\"&*!|>%@`{}[],?=~é—“”’€中\u00a0\u2028\u0085\ufeff\t\n😀")),
+    max_size=40)
+_VALUES = st.one_of(_TEXT, st.none(), st.booleans(), st.integers(), st.dates(),
+                    st.lists(_TEXT, max_size=3))
+
+
+_KEYS = st.sampled_from(["title", "dek", "date", "themes", "summary", "dropped"]) | _TEXT
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=5))
+def test_front_matter_dumps_as_pyyamls_own_emitter_writes_it(data):
+    assert yamlloaders.dump_yaml(data) == yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False,
+                                        allow_unicode=True, default_flow_style=False,
+                                        width=1_000_000)
+
+
+def test_the_seeds_front_matter_takes_the_compiled_emitter():
+    from briefing.content import split_front_matter
+
+    for path in sorted((ROOT / "content").glob("*.md")):
+        front, _, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+        assert yamlloaders._agreed(yamlloaders.load_yaml(front, plain_text=True)), path.name
