@@ -151,6 +151,11 @@ _BOILERPLATE_END = _any(
     r"\((?:sponsor|sponsored|ad|advertisement|partner)\)$",
 )
 _END_SPAN = 200
+_END_WORDS = ("getty images", "afp", "ap", "reuters", "bloomberg", "shutterstock", "alamy",
+              "purchase licensing rights", "opens new tab", "sign up here", "cancel anytime",
+              "cancel any time", "advertise with us")
+"""What a line ends with (its last dots and brackets aside) where ``_BOILERPLATE_END``
+matches without a colon in it or a bracket at its very end."""
 _SHARE_WORDS = frozenset({
     "share", "shares", "tweet", "email", "e-mail", "mail", "x.com", "print", "copy", "link", "save",
     "saved", "comment", "comments", "restack", "restacks", "listen", "follow", "following",
@@ -710,11 +715,22 @@ def _record_date(found: FoundDate, header: _Header) -> None:
 def _is_boilerplate(line: str) -> bool:
     if len(line) > 400:  # longer than any caption or footer: an article paragraph
         return False
-    if _BOILERPLATE.match(line) or _BOILERPLATE_END.search(line, max(0, len(line) - _END_SPAN)):
+    if _BOILERPLATE.match(line) or _ends_as_boilerplate(line):
         return True
     words = line.lower().replace("|", " ").replace("·", " ").split()
     return (0 < len(words) <= 8 and all(w.strip(",:") in _SHARE_WORDS for w in words)
             and any(w.strip(",:") in _SHARE_CORE for w in words))
+
+
+def _ends_as_boilerplate(line: str) -> bool:
+    """``_BOILERPLATE_END`` found at the line's end. An ASCII end is looked at first: most
+    lines cannot match there (searching them was a fifth of normalizing a seed)."""
+    tail = line[-_END_SPAN:]
+    end = tail.removesuffix("\n")  # ``$`` also matches before a last line break
+    if tail.isascii() and ":" not in tail and not end.endswith((")", ").")) \
+            and not end.lower().rstrip(".)").endswith(_END_WORDS):
+        return False
+    return _BOILERPLATE_END.search(line, max(0, len(line) - _END_SPAN)) is not None
 
 
 def _take_body_metadata(lines: list[str], title: str, header: _Header,

@@ -3,6 +3,8 @@
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.content import format_when
 from briefing.markdown import to_html
@@ -93,3 +95,22 @@ def test_pasted_text_markdown_would_misread_is_escaped(hazard, literal):
 def test_normalizing_twice_gives_the_same_result():
     for name in SEED_NAMES:
         assert normalized(name) == normalized(name)
+
+
+_END_PIECES = st.sampled_from([
+    "Photo", "photo credit", "Image by", "Credits", "Video", ": ", ":", " ", "  ", ".", "..", ")",
+    "(", "(AP Photo/Jane Doe)", "(Photo", "(sponsor)", "(Ad)", "(partner)", "/", "via ", "Via ",
+    "Getty Images", "GETTY IMAGES", "AFP", "ap", "Reuters", "Bloomberg", "Shutterstock", "Alamy",
+    "purchase licensing rights", "Opens New Tab", "Sign up here", "cancel anytime",
+    "Cancel any time", "Advertise with us", "rights", "tab", "here", "time", "us", "Jane Doe",
+    "The company said on Tuesday that", "—", "’", "é", "ſ", "K", "ı", "\n", "\t", "x" * 150,
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_END_PIECES, max_size=12).map("".join))
+def test_a_line_ends_as_boilerplate_exactly_when_the_end_pattern_finds_it(line):
+    from briefing import normalize
+
+    found = normalize._BOILERPLATE_END.search(line, max(0, len(line) - normalize._END_SPAN))
+    assert normalize._ends_as_boilerplate(line) == (found is not None)
